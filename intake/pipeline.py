@@ -1,0 +1,39 @@
+"""The one pipeline: raw bytes of one message -> one mission record.
+
+Pure: no database, no network, no files written. Every door (extract, ingest, IMAP, fax folder, batch)
+calls `process_message`; routing against known dossiers (`rulestage.routing`) and storage happen at the edges.
+"""
+from __future__ import annotations
+
+import logging
+
+from classifiers import classify
+from intake.config import Config
+from intake.errors import UnreadableInput
+from intake.models import MissionRecord, SourceRef
+from intake.record import build_record, sha256_hex, unreadable_record
+from parsers import parse_message
+from rulestage import decide
+
+log = logging.getLogger(__name__)
+
+
+def process_message(raw: bytes, source: SourceRef, config: Config) -> MissionRecord:
+    digest = sha256_hex(raw)
+    if len(raw) > config.limits.max_message_bytes:
+        return unreadable_record(source, digest, f"message_too_large: {len(raw)} bytes")
+    try:
+        msg = parse_message(raw, filename=source.filename, limits=config.limits)
+    except UnreadableInput as error:
+        return unreadable_record(source, digest, str(error))
+    if msg.unreadable:
+        return unreadable_record(source, digest, msg.unreadable, msg)
+    extraction = classify(msg, config)
+    decision = decide(msg, extraction, config)
+    return build_record(source, digest, msg, extraction, decision)
+
+
+def warm_up(config: Config) -> None:
+    """Load models once per process (before forking workers, so they share the pages)."""
+    from classifiers import warm_up as warm_classifiers
+    warm_classifiers(config)

@@ -1,0 +1,69 @@
+"""The file door: paths (files or folders walked recursively) to raw messages, mbox files split."""
+from __future__ import annotations
+
+import mailbox
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from intake.executor import Task
+from intake.models import SourceRef
+
+# Files that are never messages when walking a folder (expected records, scripts, notes).
+SKIP_SUFFIXES = {".json", ".jsonl", ".py", ".pyc", ".md", ".yaml", ".yml", ".toml", ".csv", ".db", ".sqlite", ".log"}
+MBOX_SUFFIXES = {".mbox", ".mbx"}
+
+
+def walk(paths: Iterable[str]) -> Iterator[Path]:
+    """Files in the order of the paths; folders walked recursively in name order; hidden files skipped."""
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith((".", "__")))
+                for file in sorted(files):
+                    p = Path(root) / file
+                    if file.startswith(".") or p.suffix.lower() in SKIP_SUFFIXES:
+                        continue
+                    yield p
+        else:
+            yield path
+
+
+def _mtime(path: Path) -> datetime | None:
+    try:
+        return datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)
+    except OSError:
+        return None
+
+
+def is_mbox(path: Path, head: bytes) -> bool:
+    if path.suffix.lower() in MBOX_SUFFIXES:
+        return True
+    # An mbox starts with a "From " separator line and holds more than one message.
+    return head.startswith(b"From ") and head.count(b"\nFrom ") >= 1
+
+
+def read_tasks(paths: Iterable[str]) -> Iterator[Task]:
+    """One task per message: a plain file is one message, an mbox one per message."""
+    for path in walk(paths):
+        received = _mtime(path)
+        try:
+            raw = path.read_bytes()
+        except OSError as error:
+            # Unreadable file (permissions, vanished): still one task; empty bytes give unreadable_input.
+            yield Task(raw=b"", source=SourceRef(uri=str(path), received_at=received, filename=path.name))
+            continue
+        if is_mbox(path, raw[:1 << 20]):
+            try:
+                box = mailbox.mbox(str(path), create=False)
+                messages = [m.as_bytes() for m in box]
+            except Exception:  # noqa: BLE001 - a broken mbox is read as one message
+                messages = [raw]
+            if len(messages) > 1:
+                for number, message in enumerate(messages, 1):
+                    yield Task(raw=message, source=SourceRef(uri=f"{path}#{number}", received_at=received,
+                                                             filename=path.name))
+                continue
+        yield Task(raw=raw, source=SourceRef(uri=str(path), received_at=received, filename=path.name))
