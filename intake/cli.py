@@ -109,7 +109,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
     config = load_config(_config_path(args))
     with Executor(config, workers=_workers(args)) as executor:
-        records = list(executor.map(read_tasks(args.paths)))
+        records = [done.record for done in executor.map(read_tasks(args.paths))]
     out = sys.stdout
     for record in route_batch(records):
         out.write(json.dumps(record.to_json_dict(), ensure_ascii=False) + "\n")

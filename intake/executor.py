@@ -19,7 +19,8 @@ from typing import Iterable, Iterator, Optional
 import psutil
 
 from intake.config import Config, load_config
-from intake.models import MissionRecord, SourceRef
+from intake.models import SourceRef
+from intake.pipeline import Processed
 from intake.record import sha256_hex, unreadable_record
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,7 @@ class Task:
 def _worker_main(conn, config_path: Optional[str]) -> None:  # pragma: no cover - runs in the child
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    from intake.pipeline import process_message
+    from intake.pipeline import process
 
     config = load_config(config_path)
     while True:
@@ -48,8 +49,7 @@ def _worker_main(conn, config_path: Optional[str]) -> None:  # pragma: no cover 
             return
         raw, source = task
         try:
-            record = process_message(raw, source, config)
-            conn.send(("ok", record))
+            conn.send(("ok", process(raw, source, config)))
         except BaseException as error:  # a bug must not kill the run: report it as the message's reason
             log.exception("pipeline failed on %s", source.uri)
             conn.send(("error", f"{type(error).__name__}: {error}"))
@@ -80,7 +80,7 @@ class Worker:
         if self.conn is not None:
             self.conn.close()
 
-    def run(self, task: Task) -> MissionRecord:
+    def run(self, task: Task) -> Processed:
         limits = self.config.limits
         deadline = time.monotonic() + limits.document_timeout_s
         max_rss = limits.max_rss_mb * 1024 * 1024
@@ -101,7 +101,7 @@ class Worker:
                 if status == "ok":
                     return payload
                 problem = f"internal_error: {payload}"
-                return unreadable_record(task.source, sha256_hex(task.raw), problem)
+                return Processed(unreadable_record(task.source, sha256_hex(task.raw), problem))
             if not self.proc.is_alive():
                 problem = f"worker_crashed: exit code {self.proc.exitcode}"
                 break
@@ -118,7 +118,7 @@ class Worker:
         log.warning("%s: %s; worker restarted", task.source.uri, problem)
         self._kill()
         self._start()
-        return unreadable_record(task.source, sha256_hex(task.raw), problem)
+        return Processed(unreadable_record(task.source, sha256_hex(task.raw), problem))
 
     def close(self) -> None:
         try:
@@ -137,7 +137,7 @@ def _config_path(config: Config) -> Optional[str]:
 
 
 class Executor:
-    """Processes tasks on N workers and yields records in the order of the tasks.
+    """Processes tasks on N workers and yields `Processed` results in the order of the tasks.
 
     `workers=0` runs in-process (no deadline, no isolation): for debugging and profiling only.
     """
@@ -149,11 +149,11 @@ class Executor:
         warm_up(config)
         self.workers = [] if self.inline else [Worker(config) for _ in range(max(1, workers))]
 
-    def map(self, tasks: Iterable[Task]) -> Iterator[MissionRecord]:
+    def map(self, tasks: Iterable[Task]) -> Iterator[Processed]:
         if self.inline:
-            from intake.pipeline import process_message
+            from intake.pipeline import process
             for task in tasks:
-                yield process_message(task.raw, task.source, self.config)
+                yield process(task.raw, task.source, self.config)
             return
         if len(self.workers) == 1:
             for task in tasks:
@@ -161,9 +161,9 @@ class Executor:
             return
         yield from self._map_parallel(tasks)
 
-    def _map_parallel(self, tasks: Iterable[Task]) -> Iterator[MissionRecord]:
+    def _map_parallel(self, tasks: Iterable[Task]) -> Iterator[Processed]:
         todo: queue.Queue = queue.Queue(maxsize=len(self.workers) * 2)
-        results: dict[int, MissionRecord] = {}
+        results: dict[int, Processed] = {}
         done = threading.Condition()
 
         def serve(worker: Worker) -> None:

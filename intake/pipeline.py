@@ -6,11 +6,12 @@ calls `process_message`; routing against known dossiers (`rulestage.routing`) an
 from __future__ import annotations
 
 import logging
+from typing import NamedTuple, Optional
 
 from classifiers import classify
 from intake.config import Config
 from intake.errors import UnreadableInput
-from intake.models import MissionRecord, SourceRef
+from intake.models import MissionRecord, ParsedMessage, SourceRef
 from intake.record import build_record, sha256_hex, unreadable_record
 from parsers import parse_message
 from rulestage import decide
@@ -18,19 +19,30 @@ from rulestage import decide
 log = logging.getLogger(__name__)
 
 
-def process_message(raw: bytes, source: SourceRef, config: Config) -> MissionRecord:
+class Processed(NamedTuple):
+    """The record, and the parsed message it was read from (its texts and pages, for the store and the portal)."""
+    record: MissionRecord
+    message: Optional[ParsedMessage] = None
+
+
+def process(raw: bytes, source: SourceRef, config: Config) -> Processed:
     digest = sha256_hex(raw)
     if len(raw) > config.limits.max_message_bytes:
-        return unreadable_record(source, digest, f"message_too_large: {len(raw)} bytes")
+        return Processed(unreadable_record(source, digest, f"message_too_large: {len(raw)} bytes"))
     try:
         msg = parse_message(raw, filename=source.filename, limits=config.limits)
     except UnreadableInput as error:
-        return unreadable_record(source, digest, str(error))
+        return Processed(unreadable_record(source, digest, str(error)))
     if msg.unreadable:
-        return unreadable_record(source, digest, msg.unreadable, msg)
+        return Processed(unreadable_record(source, digest, msg.unreadable, msg), msg)
     extraction = classify(msg, config)
     decision = decide(msg, extraction, config)
-    return build_record(source, digest, msg, extraction, decision)
+    return Processed(build_record(source, digest, msg, extraction, decision), msg)
+
+
+def process_message(raw: bytes, source: SourceRef, config: Config) -> MissionRecord:
+    """The record alone."""
+    return process(raw, source, config).record
 
 
 def warm_up(config: Config) -> None:
