@@ -13,22 +13,24 @@ from intake.models import SourceRef
 # Files that are never messages when walking a folder (expected records, scripts, notes).
 SKIP_SUFFIXES = {".json", ".jsonl", ".py", ".pyc", ".md", ".yaml", ".yml", ".toml", ".csv", ".db", ".sqlite", ".log"}
 MBOX_SUFFIXES = {".mbox", ".mbx"}
+SINGLE_MESSAGE_SUFFIXES = {".eml", ".msg", ".txt", ".pdf", ".tif", ".tiff", ".png", ".jpg", ".jpeg", ".gif"}
 
 
 def walk(paths: Iterable[str]) -> Iterator[Path]:
-    """Files in the order of the paths; folders walked recursively in name order; hidden files skipped."""
+    """Files in the order of the paths; a folder is walked recursively in path order; hidden files skipped."""
     for name in paths:
         path = Path(name)
-        if path.is_dir():
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith((".", "__")))
-                for file in sorted(files):
-                    p = Path(root) / file
-                    if file.startswith(".") or p.suffix.lower() in SKIP_SUFFIXES:
-                        continue
-                    yield p
-        else:
+        if not path.is_dir():
             yield path
+            continue
+        found = []
+        for root, dirs, files in os.walk(path):
+            dirs[:] = [d for d in dirs if not d.startswith((".", "__"))]
+            for file in files:
+                p = Path(root) / file
+                if not file.startswith(".") and p.suffix.lower() not in SKIP_SUFFIXES:
+                    found.append(p)
+        yield from sorted(found, key=lambda p: p.relative_to(path).parts)
 
 
 def _mtime(path: Path) -> datetime | None:
@@ -39,10 +41,13 @@ def _mtime(path: Path) -> datetime | None:
 
 
 def is_mbox(path: Path, head: bytes) -> bool:
-    if path.suffix.lower() in MBOX_SUFFIXES:
+    suffix = path.suffix.lower()
+    if suffix in MBOX_SUFFIXES:
         return True
-    # An mbox starts with a "From " separator line and holds more than one message.
-    return head.startswith(b"From ") and head.count(b"\nFrom ") >= 1
+    if suffix in SINGLE_MESSAGE_SUFFIXES:
+        return False  # a single message may start with an mbox "From " line: it is still one message
+    # No telling suffix: an mbox starts with a "From " separator line and holds more than one message.
+    return head.startswith(b"From ") and b"\n\nFrom " in head
 
 
 def read_tasks(paths: Iterable[str]) -> Iterator[Task]:
