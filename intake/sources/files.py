@@ -1,4 +1,4 @@
-"""The file door: paths (files or folders walked recursively) to raw messages, mbox files split."""
+"""The file door: paths (files or folders walked recursively) to raw messages; mbox files split, archives opened."""
 from __future__ import annotations
 
 import mailbox
@@ -9,6 +9,7 @@ from typing import Iterable, Iterator
 
 from intake.executor import Task
 from intake.models import SourceRef
+from intake.sources.archives import is_archive, read_archive
 
 # Files that are never messages when walking a folder (expected records, scripts, notes).
 SKIP_SUFFIXES = {".json", ".jsonl", ".py", ".pyc", ".md", ".yaml", ".yml", ".toml", ".csv", ".db", ".sqlite", ".log"}
@@ -53,6 +54,10 @@ def is_mbox(path: Path, head: bytes) -> bool:
 def read_tasks(paths: Iterable[str]) -> Iterator[Task]:
     """One task per message: a plain file is one message, an mbox one per message."""
     for path in walk(paths):
+        if is_archive(path):
+            for raw, source in read_archive(path):
+                yield Task(raw=raw, source=source)
+            continue
         received = _mtime(path)
         try:
             raw = path.read_bytes()

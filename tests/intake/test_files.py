@@ -29,3 +29,27 @@ def test_explicit_paths_keep_their_order_and_missing_files_still_give_a_task(tmp
     tasks = list(read_tasks([str(tmp_path / "y.txt"), str(missing), str(tmp_path / "x.txt")]))
     assert [t.source.uri for t in tasks] == [str(tmp_path / "y.txt"), str(missing), str(tmp_path / "x.txt")]
     assert tasks[1].raw == b""
+
+
+def test_zip_and_tar_archives_are_read_member_by_member(tmp_path):
+    import tarfile
+    import zipfile
+    with zipfile.ZipFile(tmp_path / "odm.zip", "w") as archive:
+        archive.writestr("2026/a.eml", MSG % (b"za", b"a"))
+        archive.writestr("2026/b.txt", "texte libre")
+        archive.writestr("__MACOSX/._a.eml", "junk")
+    src = tmp_path / "t.eml"
+    src.write_bytes(MSG % (b"ta", b"t"))
+    with tarfile.open(tmp_path / "odm.tar.gz", "w:gz") as archive:
+        archive.add(src, arcname="box/t.eml")
+    src.unlink()
+    tasks = list(read_tasks([str(tmp_path)]))
+    assert [t.source.uri for t in tasks] == [
+        f"{tmp_path / 'odm.tar.gz'}!/box/t.eml", f"{tmp_path / 'odm.zip'}!/2026/a.eml", f"{tmp_path / 'odm.zip'}!/2026/b.txt"]
+    assert b"Subject: za" in tasks[1].raw and tasks[2].raw == "texte libre".encode()
+
+
+def test_broken_archive_still_gives_one_task(tmp_path):
+    (tmp_path / "bad.zip").write_bytes(b"PK\x03\x04 not really a zip")
+    tasks = list(read_tasks([str(tmp_path / "bad.zip")]))
+    assert len(tasks) == 1 and tasks[0].raw == b""
