@@ -112,6 +112,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
         records = [done.record for done in executor.map(read_tasks(args.paths))]
     out = sys.stdout
     for record in route_batch(records):
+        # extract stores nothing, so no dossier exists: dossier_id is set by ingest only (contract).
+        record = record.model_copy(update={"dossier_id": None})
         out.write(json.dumps(record.to_json_dict(), ensure_ascii=False) + "\n")
     out.flush()
     return ExitCode.ok
