@@ -1,0 +1,91 @@
+"""`intake export`: every stored record, oldest first, as JSON Lines (the contract) or CSV (flattened).
+
+CSV flattening, for spreadsheets: `source.*` scalars (attachments as a count), `insured.*`, the top-level
+fields, `reasons` joined with ";", and per field `corrected_by` collapsed into one `corrected_fields`
+column ("name=user;..."). JSON Lines is the contract; CSV is a convenience view of the same records.
+"""
+from __future__ import annotations
+
+import csv
+import json
+from typing import IO, Iterable, Iterator
+
+from intake.errors import UsageError
+from intake.record import INSURED_FIELDS
+
+SOURCE_COLUMNS = ("uri", "message_id", "received_at", "sha256", "subject", "sender")
+TOP_COLUMNS = ("record_version", "document_type", "channel", "claim_number", "order_number", "intermediary_code",
+               "peril", "occupancy", "dwelling", "loss_date", "amount_eur", "cause_repaired", "description",
+               "expertise_on_site", "expertise_note", "management_limit_eur", "decision", "queue", "reasons",
+               "dossier_id")
+CSV_COLUMNS = ([f"source.{c}" for c in SOURCE_COLUMNS] + ["source.attachments"] + list(TOP_COLUMNS[:6])
+               + [f"insured.{c}" for c in INSURED_FIELDS] + list(TOP_COLUMNS[6:]) + ["corrected_fields"])
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def flatten(record: dict) -> dict[str, str]:
+    """One CSV row of a record."""
+    source = record.get("source") or {}
+    insured = record.get("insured") or {}
+    row = {f"source.{c}": _cell(source.get(c)) for c in SOURCE_COLUMNS}
+    row["source.attachments"] = str(len(source.get("attachments") or []))
+    for column in TOP_COLUMNS:
+        value = record.get(column)
+        row[column] = ";".join(value) if column == "reasons" else _cell(value)
+    row.update({f"insured.{c}": _cell(insured.get(c)) for c in INSURED_FIELDS})
+    corrected = sorted((name, f.get("corrected_by")) for name, f in (record.get("fields") or {}).items()
+                       if isinstance(f, dict) and f.get("corrected_by"))
+    row["corrected_fields"] = ";".join(f"{name}={user}" for name, user in corrected)
+    return row
+
+
+def write_jsonl(records: Iterable[dict], out: IO[str]) -> int:
+    count = 0
+    for record in records:
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+def write_csv(records: Iterable[dict], out: IO[str]) -> int:
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    count = 0
+    for record in records:
+        writer.writerow(flatten(record))
+        count += 1
+    return count
+
+
+def export(database_url: str, fmt: str, out: IO[str]) -> int:
+    """Print every record of the store at `database_url` to `out`; returns how many were written."""
+    from outputs.store import Store
+
+    writers = {"jsonl": write_jsonl, "csv": write_csv}
+    if fmt not in writers:
+        raise UsageError(f"unknown export format {fmt!r} (jsonl or csv)")
+    store = Store(database_url)
+    try:
+        count = writers[fmt](store.export_records(), out)
+    finally:
+        store.close()
+    out.flush()
+    return count
+
+
+def records(database_url: str) -> Iterator[dict]:
+    """The exported records as dicts (for scripts and tests)."""
+    from outputs.store import Store
+
+    store = Store(database_url)
+    try:
+        yield from store.export_records()
+    finally:
+        store.close()
