@@ -76,6 +76,18 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+def require_existing(url: str) -> None:
+    """Reading commands (export, status) must not create an empty SQLite file where a typo pointed."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as error:
+        raise DatabaseError(f"invalid database URL {url!r}: {error}") from error
+    database = parsed.database
+    if parsed.get_backend_name() == "sqlite" and database and database != ":memory:" \
+            and not database.startswith("file:") and not Path(database).expanduser().exists():
+        raise DatabaseError(f"no database at {describe(url)} (run `intake ingest` or `intake db upgrade` first)")
+
+
 def _alembic_config(engine: Engine):
     from alembic.config import Config
 

@@ -1,7 +1,7 @@
 """`intake export`: every stored record, oldest first, as JSON Lines (the contract) or CSV (flattened).
 
 CSV flattening, for spreadsheets: `source.*` scalars (attachments as a count), `insured.*`, the top-level
-fields, `reasons` joined with ";", and per field `corrected_by` collapsed into one `corrected_fields`
+fields, `reasons` sorted (a set) and joined with ";", and per field `corrected_by` collapsed into one `corrected_fields`
 column ("name=user;..."). JSON Lines is the contract; CSV is a convenience view of the same records.
 """
 from __future__ import annotations
@@ -38,7 +38,7 @@ def flatten(record: dict) -> dict[str, str]:
     row["source.attachments"] = str(len(source.get("attachments") or []))
     for column in TOP_COLUMNS:
         value = record.get(column)
-        row[column] = ";".join(value) if column == "reasons" else _cell(value)
+        row[column] = ";".join(sorted(value or [])) if column == "reasons" else _cell(value)
     row.update({f"insured.{c}": _cell(insured.get(c)) for c in INSURED_FIELDS})
     corrected = sorted((name, f.get("corrected_by")) for name, f in (record.get("fields") or {}).items()
                        if isinstance(f, dict) and f.get("corrected_by"))
@@ -66,11 +66,13 @@ def write_csv(records: Iterable[dict], out: IO[str]) -> int:
 
 def export(database_url: str, fmt: str, out: IO[str]) -> int:
     """Print every record of the store at `database_url` to `out`; returns how many were written."""
+    from outputs.db import require_existing
     from outputs.store import Store
 
     writers = {"jsonl": write_jsonl, "csv": write_csv}
     if fmt not in writers:
         raise UsageError(f"unknown export format {fmt!r} (jsonl or csv)")
+    require_existing(database_url)
     store = Store(database_url)
     try:
         count = writers[fmt](store.export_records(), out)
