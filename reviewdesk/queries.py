@@ -1,0 +1,180 @@
+"""Read side of the portal over the store's tables: what a user may see, the queue, dossier search.
+
+Visibility is one SQL condition (`visible_condition`) used by every list and checked again for every
+detail page (`can_see_record`), so a hand-typed URL gets the same answer as the lists.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any, Optional
+
+from sqlalchemy import ColumnElement, String, and_, cast, false, func, or_, select, true
+from sqlalchemy.orm import Session
+
+from outputs.models import Dossier, Event, RecordRow, RawMessage, DocumentRow
+from reviewdesk.models import TeamAssignment, User
+from reviewdesk.users import team_and_descendants
+
+PAGE_SIZE = 50
+AGE_FILTERS = {"1h": timedelta(hours=1), "24h": timedelta(days=1), "3d": timedelta(days=3), "7d": timedelta(days=7)}
+
+
+def visible_condition(session: Session, user: User) -> ColumnElement[bool]:
+    """Records this user may see: all for an admin; their channels; a head office also its sub-teams' work."""
+    if user.is_admin:
+        return true()
+    parts: list[ColumnElement[bool]] = []
+    channels = sorted(user.channels)
+    if channels:
+        parts.append(RecordRow.channel.in_(channels))
+    sub_teams = [t for t in team_and_descendants(session, user.team_id) if t != user.team_id]
+    if sub_teams:
+        parts.append(RecordRow.id.in_(select(TeamAssignment.record_id).where(TeamAssignment.team_id.in_(sub_teams))))
+    return or_(*parts) if parts else false()
+
+
+def can_see_record(session: Session, user: User, record_id: int) -> bool:
+    return session.scalar(select(RecordRow.id).where(RecordRow.id == record_id, visible_condition(session, user))) is not None
+
+
+def can_see_dossier(session: Session, user: User, dossier_id: str) -> bool:
+    """A dossier is visible when one of its records is."""
+    if user.is_admin:
+        return session.get(Dossier, dossier_id) is not None
+    return session.scalar(select(RecordRow.id).where(RecordRow.dossier_id == dossier_id,
+                                                     visible_condition(session, user)).limit(1)) is not None
+
+
+def pending_condition() -> ColumnElement[bool]:
+    return RecordRow.review_status == "pending"
+
+
+def pending_count(session: Session, user: User) -> int:
+    return session.scalar(select(func.count()).select_from(RecordRow)
+                          .where(pending_condition(), visible_condition(session, user))) or 0
+
+
+@dataclass
+class QueueFilter:
+    channel: Optional[str] = None
+    reason: Optional[str] = None
+    queue: Optional[str] = None
+    age: Optional[str] = None        # a key of AGE_FILTERS: "older than"
+    page: int = 1
+
+    def query_string(self, **override: Any) -> str:
+        from urllib.parse import urlencode
+        values = {"channel": self.channel, "reason": self.reason, "queue": self.queue, "age": self.age,
+                  "page": self.page, **override}
+        return urlencode({k: v for k, v in values.items() if v not in (None, "", 1) or (k == "page" and v != 1)})
+
+
+@dataclass
+class QueuePage:
+    rows: list[RecordRow]
+    total: int
+    page: int
+    pages: int
+    filters: QueueFilter
+    ids: list[int] = field(default_factory=list)
+
+
+def _reason_condition(reason: str) -> ColumnElement[bool]:
+    """Reasons are a JSON list; a text match on the quoted code works on SQLite and PostgreSQL alike."""
+    return cast(RecordRow.reasons, String).like(f'%"{reason}"%')
+
+
+def queue_conditions(session: Session, user: User, filters: QueueFilter) -> list[ColumnElement[bool]]:
+    conditions = [pending_condition(), visible_condition(session, user)]
+    if filters.channel:
+        conditions.append(RecordRow.channel == filters.channel)
+    if filters.reason:
+        conditions.append(_reason_condition(filters.reason))
+    if filters.queue:
+        conditions.append(RecordRow.queue == filters.queue)
+    if filters.age in AGE_FILTERS:
+        conditions.append(RecordRow.created_at <= datetime.now(timezone.utc) - AGE_FILTERS[filters.age])
+    return conditions
+
+
+def queue_page(session: Session, user: User, filters: QueueFilter) -> QueuePage:
+    conditions = queue_conditions(session, user, filters)
+    total = session.scalar(select(func.count()).select_from(RecordRow).where(*conditions)) or 0
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, filters.page), pages)
+    rows = list(session.scalars(select(RecordRow).where(*conditions)
+                                .order_by(RecordRow.created_at, RecordRow.id)
+                                .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)))
+    return QueuePage(rows=rows, total=total, page=page, pages=pages, filters=filters)
+
+
+def neighbours(session: Session, user: User, record: RecordRow) -> tuple[Optional[int], Optional[int]]:
+    """Previous and next pending records in queue order, for j/k navigation."""
+    base = [pending_condition(), visible_condition(session, user), RecordRow.id != record.id]
+    prev_id = session.scalar(select(RecordRow.id).where(*base, or_(
+        RecordRow.created_at < record.created_at, and_(RecordRow.created_at == record.created_at, RecordRow.id < record.id)))
+        .order_by(RecordRow.created_at.desc(), RecordRow.id.desc()).limit(1))
+    next_id = session.scalar(select(RecordRow.id).where(*base, or_(
+        RecordRow.created_at > record.created_at, and_(RecordRow.created_at == record.created_at, RecordRow.id > record.id)))
+        .order_by(RecordRow.created_at, RecordRow.id).limit(1))
+    return prev_id, next_id
+
+
+def filter_options(session: Session, user: User) -> dict[str, list[str]]:
+    """Values present in the pending queue, for the filter selects (reasons are read from a bounded sample)."""
+    cond = [pending_condition(), visible_condition(session, user)]
+    channels = [c for (c,) in session.execute(select(RecordRow.channel).where(*cond).distinct()) if c]
+    queues = [q for (q,) in session.execute(select(RecordRow.queue).where(*cond).distinct()) if q]
+    reasons: set[str] = set()
+    for (value,) in session.execute(select(RecordRow.reasons).where(*cond).limit(2000)):
+        reasons.update(r for r in (value or []) if isinstance(r, str))
+    return {"channels": sorted(channels), "queues": sorted(queues), "reasons": sorted(reasons)}
+
+
+def search_dossiers(session: Session, user: User, text: str, limit: int = 100) -> tuple[list[Dossier], list[Dossier]]:
+    """Active and closed dossiers matching a claim number, a last name or the other party's plate."""
+    query = select(Dossier)
+    text = (text or "").strip()
+    if text:
+        compact = "".join(ch for ch in text.upper() if ch.isalnum())
+        like = f"%{text.upper()}%"
+        query = query.where(or_(
+            Dossier.claim_number.like(f"%{compact}%") if compact else false(),
+            func.upper(Dossier.last_name).like(like),
+            func.upper(cast(Dossier.extra, String)).like(f"%{compact}%") if compact else false(),
+        ))
+    if not user.is_admin:
+        query = query.where(Dossier.id.in_(select(RecordRow.dossier_id).where(visible_condition(session, user),
+                                                                             RecordRow.dossier_id.is_not(None))))
+    rows = list(session.scalars(query.order_by(Dossier.created_at.desc()).limit(limit)))
+    active = [d for d in rows if d.status != "closed"]
+    closed = [d for d in rows if d.status == "closed"]
+    return active, closed
+
+
+def dossier_records(session: Session, dossier_id: str) -> list[RecordRow]:
+    return list(session.scalars(select(RecordRow).where(RecordRow.dossier_id == dossier_id)
+                                .order_by(RecordRow.created_at, RecordRow.id)))
+
+
+def dossier_events(session: Session, dossier_id: str, record_ids: list[int]) -> list[Event]:
+    condition = Event.dossier_id == dossier_id
+    if record_ids:
+        condition = or_(condition, Event.record_id.in_(record_ids))
+    return list(session.scalars(select(Event).where(condition).order_by(Event.at, Event.id)))
+
+
+def record_events(session: Session, record: RecordRow) -> list[Event]:
+    return list(session.scalars(select(Event).where(or_(Event.record_id == record.id,
+                                                        Event.raw_message_id == record.raw_message_id))
+                                .order_by(Event.at, Event.id)))
+
+
+def documents_of(session: Session, raw_message_id: int) -> list[DocumentRow]:
+    return list(session.scalars(select(DocumentRow).where(DocumentRow.raw_message_id == raw_message_id)
+                                .order_by(DocumentRow.position)))
+
+
+def raw_message(session: Session, raw_message_id: int) -> Optional[RawMessage]:
+    return session.get(RawMessage, raw_message_id)

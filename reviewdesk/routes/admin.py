@@ -1,0 +1,147 @@
+"""User administration (seeds 002, 004): create users with per-channel rights and a team, send activation
+links, unblock accounts, manage teams and their head office."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from intake.models import CHANNELS
+from reviewdesk import users
+from reviewdesk.mailer import MailError, send_mail
+from reviewdesk.models import Team, User
+from reviewdesk.routes.auth import base_url
+from reviewdesk.web import check_csrf, db, flash, render, require_admin
+
+router = APIRouter(prefix="/admin", dependencies=[Depends(check_csrf)])
+
+
+def send_activation(request: Request, session: Session, user: User) -> bool:
+    """A fresh activation link by mail; False (and a flash) when the mail could not leave."""
+    settings = request.app.state.settings
+    token = users.issue_token(session, user, "activate", timedelta(hours=settings.activation_ttl_hours))
+    session.commit()
+    link = f"{base_url(request)}/activate/{token}"
+    try:
+        send_mail(user.email, "intake : activez votre compte",
+                  f"Bonjour {user.name or ''},\n\nUn compte a été créé pour vous sur le portail de revue intake.\n"
+                  f"Pour l'activer (mot de passe et authentification à deux facteurs), ouvrez ce lien "
+                  f"(valable {settings.activation_ttl_hours} heures) :\n\n{link}\n", settings)
+    except MailError as error:
+        flash(request, f"Utilisateur enregistré, mais l'e-mail n'est pas parti : {error}", "error")
+        return False
+    return True
+
+
+def _teams(session: Session) -> list[Team]:
+    return list(session.scalars(select(Team).order_by(Team.name)))
+
+
+@router.get("/users")
+def user_list(request: Request, user: User = Depends(require_admin), session: Session = Depends(db)) -> Response:
+    rows = list(session.scalars(select(User).order_by(User.email)))
+    return render(request, "users.html", {"rows": rows, "channels": CHANNELS, "teams": _teams(session)}, session, user)
+
+
+@router.get("/users/new")
+def new_user_page(request: Request, user: User = Depends(require_admin), session: Session = Depends(db)) -> Response:
+    return render(request, "user_form.html", {"edited": None, "channels": CHANNELS, "teams": _teams(session),
+                                              "form": {"channels": []}}, session, user)
+
+
+def _team_id(value: str, session: Session):
+    if not value:
+        return None
+    try:
+        team = session.get(Team, int(value))
+    except ValueError:
+        team = None
+    if team is None:
+        raise HTTPException(400, "Équipe inconnue.")
+    return team.id
+
+
+@router.post("/users/new")
+async def create_user(request: Request, user: User = Depends(require_admin), session: Session = Depends(db)) -> Response:
+    form = await request.form()
+    data = {"email": str(form.get("email", "")), "name": str(form.get("name", "")),
+            "channels": [str(c) for c in form.getlist("channels")], "is_admin": form.get("is_admin") == "on",
+            "team_id": str(form.get("team_id", ""))}
+    try:
+        created = users.create_user(session, data["email"], data["name"], data["channels"], data["is_admin"],
+                                    _team_id(data["team_id"], session))
+    except users.UserError as error:
+        session.rollback()
+        return render(request, "user_form.html", {"edited": None, "channels": CHANNELS, "teams": _teams(session),
+                                                  "form": data, "error": str(error)}, session, user, status_code=400)
+    session.commit()
+    if send_activation(request, session, created):
+        flash(request, f"Utilisateur {created.email} créé ; lien d'activation envoyé.")
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+def _edited(session: Session, user_id: int) -> User:
+    edited = session.get(User, user_id)
+    if edited is None:
+        raise HTTPException(404, "Utilisateur introuvable.")
+    return edited
+
+
+@router.get("/users/{user_id}")
+def edit_user_page(request: Request, user_id: int, user: User = Depends(require_admin),
+                   session: Session = Depends(db)) -> Response:
+    edited = _edited(session, user_id)
+    form = {"email": edited.email, "name": edited.name, "channels": sorted(edited.channels),
+            "is_admin": edited.is_admin, "team_id": str(edited.team_id or "")}
+    return render(request, "user_form.html", {"edited": edited, "channels": CHANNELS, "teams": _teams(session),
+                                              "form": form}, session, user)
+
+
+@router.post("/users/{user_id}")
+async def edit_user(request: Request, user_id: int, user: User = Depends(require_admin),
+                    session: Session = Depends(db)) -> Response:
+    edited = _edited(session, user_id)
+    form = await request.form()
+    is_admin = form.get("is_admin") == "on"
+    if edited.id == user.id and not is_admin:
+        raise HTTPException(400, "Vous ne pouvez pas retirer vos propres droits d'administrateur.")
+    edited.name = str(form.get("name", ""))[:120]
+    edited.is_admin = is_admin
+    edited.team_id = _team_id(str(form.get("team_id", "")), session)
+    users.set_channels(edited, [str(c) for c in form.getlist("channels")])
+    session.commit()
+    flash(request, f"Utilisateur {edited.email} enregistré.")
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.post("/users/{user_id}/unblock")
+def unblock(request: Request, user_id: int, user: User = Depends(require_admin), session: Session = Depends(db)) -> Response:
+    edited = _edited(session, user_id)
+    users.unblock(edited)
+    session.commit()
+    flash(request, f"Compte {edited.email} débloqué.")
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.post("/users/{user_id}/activation")
+def resend(request: Request, user_id: int, user: User = Depends(require_admin), session: Session = Depends(db)) -> Response:
+    edited = _edited(session, user_id)
+    if send_activation(request, session, edited):
+        flash(request, f"Lien d'activation renvoyé à {edited.email}.")
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.post("/teams")
+async def create_team(request: Request, user: User = Depends(require_admin), session: Session = Depends(db)) -> Response:
+    form = await request.form()
+    name = str(form.get("name", "")).strip()[:120]
+    if not name or session.scalar(select(Team.id).where(Team.name == name)) is not None:
+        flash(request, "Nom d'équipe vide ou déjà pris.", "error")
+        return RedirectResponse("/admin/users", status_code=303)
+    session.add(Team(name=name, parent_id=_team_id(str(form.get("parent_id", "")), session)))
+    session.commit()
+    flash(request, f"Équipe {name} créée.")
+    return RedirectResponse("/admin/users", status_code=303)

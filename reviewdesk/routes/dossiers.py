@@ -1,0 +1,98 @@
+"""The dossier view (seed 001): search by claim number, plate or last name, active and closed apart;
+contact and claim data, the other party, the timeline, every message received; close and reopen."""
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from outputs.models import Dossier
+from reviewdesk import queries, validation
+from reviewdesk.actions import set_dossier_extra
+from reviewdesk.models import User
+from reviewdesk.web import check_csrf, current_user, db, flash, render
+
+router = APIRouter(dependencies=[Depends(check_csrf)])
+
+
+def _dossier_or_403(session: Session, user: User, dossier_id: str) -> Dossier:
+    dossier = session.get(Dossier, dossier_id)
+    if dossier is None:
+        raise HTTPException(404, "Dossier introuvable.")
+    if not queries.can_see_dossier(session, user, dossier_id):
+        raise HTTPException(403, "Vous n'avez pas de droit sur ce dossier.")
+    return dossier
+
+
+@router.get("/dossiers")
+def dossier_list(request: Request, q: str = "", user: User = Depends(current_user),
+                 session: Session = Depends(db)) -> Response:
+    active, closed = queries.search_dossiers(session, user, q)
+    return render(request, "dossiers.html", {"q": q, "active": active, "closed": closed}, session, user)
+
+
+def _context(session: Session, user: User, dossier: Dossier, errors: dict | None = None,
+             submitted: dict | None = None) -> dict:
+    records = queries.dossier_records(session, dossier.id)
+    opening = next((r for r in records if r.id == dossier.opening_record_id), records[0] if records else None)
+    current = (opening.current_json if opening else None) or {}
+    messages = []
+    for row in records:
+        documents = queries.documents_of(session, row.raw_message_id)
+        messages.append({"row": row, "record": row.current_json or {}, "documents": documents})
+    extra = dossier.extra or {}
+    extra_fields = [{"name": n, "label": label, "value": (submitted or {}).get(n, extra.get(n) or ""),
+                     "error": (errors or {}).get(n)} for n, (label, _check) in validation.DOSSIER_FIELDS.items()]
+    return {"dossier": dossier, "record": current, "insured": current.get("insured") or {}, "messages": messages,
+            "events": queries.dossier_events(session, dossier.id, [r.id for r in records]),
+            "extra_fields": extra_fields}
+
+
+@router.get("/dossiers/{dossier_id}")
+def dossier_view(request: Request, dossier_id: str, user: User = Depends(current_user),
+                 session: Session = Depends(db)) -> Response:
+    dossier = _dossier_or_403(session, user, dossier_id)
+    return render(request, "dossier.html", _context(session, user, dossier), session, user)
+
+
+@router.post("/dossiers/{dossier_id}/data")
+async def dossier_data(request: Request, dossier_id: str, user: User = Depends(current_user),
+                       session: Session = Depends(db)) -> Response:
+    """IBAN and the other party: validated together, stored together, each change in the timeline."""
+    dossier = _dossier_or_403(session, user, dossier_id)
+    form = await request.form()
+    submitted = {n: str(form.get(n, "")) for n in validation.DOSSIER_FIELDS if n in form}
+    values, errors = {}, {}
+    for name, raw in submitted.items():
+        try:
+            values[name] = validation.validate_dossier_field(name, raw)
+        except validation.FieldError as error:
+            errors[name] = str(error)
+    if errors:
+        return render(request, "dossier.html", _context(session, user, dossier, errors, submitted), session, user,
+                      status_code=422)
+    for name, value in values.items():
+        set_dossier_extra(session, dossier.id, name, value, user)
+    session.commit()
+    flash(request, "Données du dossier enregistrées.")
+    return RedirectResponse(f"/dossiers/{dossier_id}", status_code=303)
+
+
+@router.post("/dossiers/{dossier_id}/close")
+def close(request: Request, dossier_id: str, user: User = Depends(current_user),
+          session: Session = Depends(db)) -> Response:
+    _dossier_or_403(session, user, dossier_id)
+    session.commit()
+    request.app.state.store.close_dossier(dossier_id, user.email)
+    flash(request, "Dossier clos.")
+    return RedirectResponse(f"/dossiers/{dossier_id}", status_code=303)
+
+
+@router.post("/dossiers/{dossier_id}/reopen")
+def reopen(request: Request, dossier_id: str, user: User = Depends(current_user),
+           session: Session = Depends(db)) -> Response:
+    _dossier_or_403(session, user, dossier_id)
+    session.commit()
+    request.app.state.store.reopen_dossier(dossier_id, user.email)
+    flash(request, "Dossier rouvert.")
+    return RedirectResponse(f"/dossiers/{dossier_id}", status_code=303)

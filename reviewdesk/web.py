@@ -1,0 +1,132 @@
+"""Request plumbing shared by the routes: database session per request, the signed-cookie session's user,
+CSRF checking, and template rendering with the header's pending count."""
+from __future__ import annotations
+
+from typing import Any, Iterator, Optional
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
+
+from reviewdesk import security
+from reviewdesk.models import User
+from reviewdesk.users import get_user
+
+from pathlib import Path
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
+
+
+class LoginRequired(Exception):
+    """Raised by `current_user` when nobody is logged in; the app turns it into a redirect to /login."""
+
+
+def db(request: Request) -> Iterator[Session]:
+    """One session, one transaction per request: committed by the route, rolled back on any error."""
+    session: Session = request.app.state.sessionmaker()
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get("csrf")
+    if not token:
+        token = security.new_csrf_token()
+        request.session["csrf"] = token
+    return token
+
+
+async def check_csrf(request: Request) -> None:
+    """Every state-changing request carries the session's token, in the form or in X-CSRF-Token."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    given = request.headers.get("x-csrf-token")
+    if not given:
+        form = await request.form()
+        value = form.get("csrf_token")
+        given = value if isinstance(value, str) else None
+    if not security.csrf_matches(request.session.get("csrf"), given):
+        raise HTTPException(status_code=403, detail="Jeton de sécurité invalide ou expiré : rechargez la page.")
+
+
+def current_user(request: Request, session: Session = Depends(db)) -> User:
+    user = get_user(session, request.session.get("uid"))
+    if user is None or not user.active or user.blocked:
+        request.session.pop("uid", None)
+        raise LoginRequired()
+    return user
+
+
+def require_admin(user: User = Depends(current_user)) -> User:
+    if not user.is_admin:
+        raise HTTPException(status_code=403, detail="Réservé aux administrateurs.")
+    return user
+
+
+def client_of(request: Request) -> Optional[str]:
+    return request.client.host[:64] if request.client else None
+
+
+def render(request: Request, template: str, context: dict[str, Any], session: Optional[Session] = None,
+           user: Optional[User] = None, status_code: int = 200) -> HTMLResponse:
+    from reviewdesk.queries import pending_count
+    pending = pending_count(session, user) if (session is not None and user is not None) else None
+    base = {"user": user, "pending_count": pending, "csrf": csrf_token(request),
+            "flash": request.session.pop("flash", None)}
+    return TEMPLATES.TemplateResponse(request, template, {**base, **context}, status_code=status_code)
+
+
+def flash(request: Request, message: str, kind: str = "ok") -> None:
+    request.session["flash"] = {"message": message, "kind": kind}
+
+
+# --------------------------------------------------------------------------- template filters
+
+def _paris(moment):
+    from zoneinfo import ZoneInfo
+    from outputs.models import utc
+    return utc(moment).astimezone(ZoneInfo("Europe/Paris")) if moment else None
+
+
+def format_datetime(moment) -> str:
+    local = _paris(moment)
+    return local.strftime("%d/%m/%Y %H:%M") if local else "—"
+
+
+def format_age(moment) -> str:
+    """'il y a 3 h' style, for the queue (the exact time is in the cell's title)."""
+    from datetime import datetime, timezone
+    from outputs.models import utc
+    if moment is None:
+        return "—"
+    seconds = max(0, int((datetime.now(timezone.utc) - utc(moment)).total_seconds()))
+    if seconds < 3600:
+        return f"il y a {seconds // 60} min"
+    if seconds < 86400:
+        return f"il y a {seconds // 3600} h"
+    return f"il y a {seconds // 86400} j"
+
+
+def format_event_detail(detail) -> str:
+    """A short readable line from an event's JSON detail (values escaped by Jinja)."""
+    if not isinstance(detail, dict):
+        return ""
+    if "field" in detail:
+        return f"{detail.get('field')} : {detail.get('old')!s} → {detail.get('new')!s}"
+    keep = ("reason", "decision", "reasons", "status", "dossier_id", "merged_into", "moved_from", "error", "uri")
+    parts = [f"{k} : {', '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in detail.items()
+             if k in keep and v not in (None, [], "")]
+    return " · ".join(parts)
+
+
+def _install_filters() -> None:
+    from reviewdesk.labels import jinja_filters
+    TEMPLATES.env.filters.update(jinja_filters())
+    TEMPLATES.env.filters.update(datetime=format_datetime, age=format_age, event_detail=format_event_detail)
+
+
+_install_filters()
