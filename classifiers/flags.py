@@ -1,0 +1,127 @@
+"""Facts the rules stage needs, read negation-aware: cause repaired, leak repair / cosmetic / leak search
+requested, occupancy and dwelling.
+
+A phrase only counts as a request when it is not negated just before ("pas de reprise esthétique",
+"Allianz ne prend pas en charge la réparation de fuite") nor reported as done just after ("réparation de la
+fuite effectuée").
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from classifiers.settings import Compiled
+from classifiers.text import Hit, Segment, labelled, line_bounds
+
+
+def _texts(segs: list[Segment]) -> list[Segment]:
+    return [s for s in segs]
+
+
+def _scope(seg: Segment) -> str:
+    return seg.new_text() if seg.kind == "body" and seg.quote_start > 0 and not _quote_is_forward(seg) else seg.folded
+
+
+def _quote_is_forward(seg: Segment) -> bool:
+    head = seg.folded[seg.quote_start: seg.quote_start + 120]
+    return bool(re.search(r"transfer|forward|original|origine|de\s*:|from\s*:", head, re.IGNORECASE))
+
+
+def cause_repaired(segs: list[Segment], cs: Compiled) -> Optional[Hit]:
+    """True when the order says the cause is repaired, False when it says it is not (or awaits a plumber)."""
+    c = cs.s.confidence
+    for seg in segs:
+        text = _scope(seg)
+        for p in cs.cause_labelled:
+            m = p.search(text)
+            if m:
+                ans = m.group("answer").lower()
+                return Hit(ans in ("oui", "yes", "o"), c.labelled, seg.text[m.start():m.end()], seg, m.start())
+    negative: Optional[Hit] = None
+    positive: Optional[Hit] = None
+    for seg in segs:
+        text = _scope(seg)
+        if cs.cause_negative is not None:
+            m = cs.cause_negative.search(text)
+            if m and negative is None:
+                negative = Hit(False, c.labelled_weak, seg.text[m.start():m.end()], seg, m.start())
+        if cs.cause_positive is not None and positive is None:
+            for m in cs.cause_positive.finditer(text):
+                if negative is not None and negative.segment is seg and abs(negative.start - m.start()) < 40:
+                    continue
+                a, _ = line_bounds(text, m.start())
+                before = text[max(a, m.start() - 25):m.start()]
+                if re.search(r"\b(pas|non|ni|jamais|avant|si|une fois|des que|apres)\b[^.]*$", before, re.IGNORECASE):
+                    continue
+                if re.match(r"\s*\?", text[m.end():m.end() + 3]):
+                    continue
+                positive = Hit(True, c.labelled_weak, seg.text[m.start():m.end()], seg, m.start())
+                break
+    return negative or positive
+
+
+def request(segs: list[Segment], cs: Compiled, pattern: Optional[re.Pattern[str]]) -> Optional[Hit]:
+    """The first non-negated, not-already-done occurrence of a requested-work phrase."""
+    if pattern is None:
+        return None
+    c = cs.s.confidence
+    for seg in segs:
+        text = _scope(seg)
+        for m in pattern.finditer(text):
+            if seg.in_signature(m.start()):
+                continue
+            a, b = line_bounds(text, m.start())
+            before = text[max(0, m.start() - 60):m.start()]
+            after = text[m.end():m.end() + 60]
+            if cs.negators_before is not None and cs.negators_before.search(before):
+                continue
+            if cs.done_after is not None and cs.done_after.search(after):
+                continue
+            return Hit(True, c.labelled_weak, seg.text[m.start():m.end()], seg, m.start())
+    return None
+
+
+def _vocab_value(text: str, values: dict[str, Optional[re.Pattern[str]]]) -> Optional[tuple[str, re.Match[str]]]:
+    best: Optional[tuple[str, re.Match[str]]] = None
+    for name, pat in values.items():
+        if pat is None:
+            continue
+        m = pat.search(text)
+        if m and (best is None or m.start() < best[1].start()):
+            best = (name, m)
+    return best
+
+
+def vocabulary(segs: list[Segment], cs: Compiled, field: str, values: dict[str, Optional[re.Pattern[str]]],
+               weak: Optional[dict[str, Optional[re.Pattern[str]]]] = None) -> Optional[Hit]:
+    """A closed value: the labelled form field first ("Non renseigné" defers to the text), then the text."""
+    c = cs.s.confidence
+
+    def read(seg: Segment, start: int):
+        _, b = line_bounds(seg.folded, start)
+        line = seg.folded[start:b]
+        if cs.not_stated is not None and cs.not_stated.match(line[:40].split("  ")[0]):
+            return None
+        got = _vocab_value(line[:60], values)
+        if not got:
+            return None
+        return got[0], start + got[1].end()
+
+    hits = labelled(segs, cs.labels.get(field), read, c.labelled, c.ocr_floor, kinds=("body", "form"))
+    if hits:
+        return hits[0]
+    for seg in segs:
+        if seg.kind == "subject":
+            continue
+        text = _scope(seg)
+        got = _vocab_value(text, values)
+        if got and not seg.in_signature(got[1].start()):
+            name, m = got
+            return Hit(name, c.labelled_weak, seg.text[m.start():m.end()], seg, m.start(), tier=1)
+    for seg in segs:
+        text = _scope(seg)
+        got = _vocab_value(text, weak or {})
+        if got and not seg.in_signature(got[1].start()):
+            name, m = got
+            return Hit(name, c.unlabelled, seg.text[m.start():m.end()], seg, m.start(), tier=2)
+    return None

@@ -1,0 +1,365 @@
+"""The insured: name (civility, last, first), phone, e-mail and address.
+
+Only the insured's own details are wanted. Values in signature blocks, or on a line that names an agency,
+broker, expert, platform or handler, belong to someone else and are skipped. Labelled values come first;
+free-text patterns ("notre assuré M. Jean DUPONT") next; spaCy's NER only when nothing else found a name.
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+import phonenumbers
+
+from classifiers.first_names import FIRST_NAMES
+from classifiers.settings import Compiled, fold
+from classifiers.text import Hit, Segment, labelled, line_bounds
+
+# ----------------------------------------------------------------------------------------- names
+_NAME_TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’\-]*\.?")
+_STOP_WORDS = {"demeurant", "domicilie", "domiciliee", "residant", "habitant", "ne", "nee", "tel", "telephone", "portable",
+               "adresse", "sis", "au", "a", "chez", "pour", "qui", "dont", "concernant", "sinistre", "dossier", "mail", "email",
+               "mobile", "n", "no", "code", "client", "assure", "assuree", "proprietaire", "locataire", "occupant", "cp",
+               "rue", "avenue", "contrat", "police", "sur", "le", "pour", "suite", "dans", "son", "sa", "ses", "leur", "the",
+               "date", "agence", "courtier", "qualite", "votre", "notre", "mission", "description", "ville", "prenom",
+               "nom", "fax", "gsm", "objet", "ref", "reference", "bonjour", "merci", "cordialement", "est", "a", "et"}
+
+
+def _is_upper_word(tok: str) -> bool:
+    letters = [c for c in tok if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def _title(tok: str) -> str:
+    return "-".join(p[:1].upper() + p[1:].lower() for p in tok.split("-"))
+
+
+def parse_person(raw: str, cs: Compiled, family_first: bool = False) -> Optional[dict[str, Optional[str]]]:
+    """'M. Jean DUPONT' -> civility M., first Jean, last DUPONT; 'Mme Martin Sophie' -> last MARTIN, first Sophie."""
+    text = raw.strip(" \t:;,-|")
+    folded = fold(text)
+    civility: Optional[str] = None
+    m = cs.civility_any.match(folded)
+    if m:
+        for canon, pat in cs.civility_re:
+            if pat.fullmatch(folded[m.start():m.end()].strip()):
+                civility = canon
+                break
+        text, folded = text[m.end():].lstrip(" .,:"), folded[m.end():].lstrip(" .,:")
+    tokens: list[str] = []
+    pos = 0
+    while pos < len(text):
+        tm = _NAME_TOKEN.match(text, pos)
+        if not tm:
+            if text[pos] in " \t":
+                pos += 1
+                continue
+            break
+        tok = tm.group(0).rstrip(".")
+        low = fold(tok).lower()
+        if low in ("et", "&") and civility == "M. et Mme":
+            tokens.append("et")
+        elif low in _STOP_WORDS and not _is_upper_word(tok) or low in ("tel", "tél", "né", "née", "email", "mail"):
+            break
+        elif not tok[0].isupper() and not any(low == p or low.startswith(p) and p.endswith("'") for p in cs.particles):
+            break
+        else:
+            tokens.append(tok)
+        pos = tm.end()
+        if len(tokens) >= 7:
+            break
+    while tokens and tokens[-1] == "et":
+        tokens.pop()
+    if not tokens:
+        return None
+    # group particles with the name that follows them: "de la Fontaine", "D'HARCOURT"
+    words: list[list[str]] = []
+    i = 0
+    while i < len(tokens):
+        group: list[str] = []
+        while i < len(tokens) - 1 and fold(tokens[i]).lower() in cs.particles and tokens[i] != "et":
+            group.append(tokens[i])
+            i += 1
+        group.append(tokens[i])
+        words.append(group)
+        i += 1
+    first_parts: list[str] = []
+    last_parts: list[list[str]] = []
+    upper = [w for w in words if _is_upper_word(w[-1]) and w[-1] != "et"]
+    plain = [w for w in words if w not in upper and w[-1] != "et"]
+    if upper and plain:
+        last_parts = upper
+        first_parts = [" ".join(w) for w in plain]
+    else:
+        names = [w for w in words if w[-1] != "et"]
+        if len(names) == 1:
+            last_parts = names
+        else:
+            known = [fold(w[-1]).lower().split("-")[0] in FIRST_NAMES and len(w) == 1 for w in names]
+            if known[0] and not known[-1]:
+                first_parts, last_parts = [" ".join(names[0])], names[1:]
+            elif known[-1] and not known[0]:
+                first_parts, last_parts = [" ".join(names[-1])], names[:-1]
+            elif len(names[0]) > 1:             # "de la Fontaine Jean"
+                first_parts, last_parts = [" ".join(w) for w in names[1:]], names[:1]
+            elif len(names[-1]) > 1:            # "Jean de la Fontaine"
+                first_parts, last_parts = [" ".join(w) for w in names[:-1]], names[-1:]
+            elif family_first:
+                first_parts, last_parts = [" ".join(w) for w in names[1:]], names[:1]
+            else:
+                first_parts, last_parts = [" ".join(w) for w in names[:-1]], names[-1:]
+    last = " ".join(" ".join(w) for w in last_parts).upper().replace("’", "'")
+    last = re.sub(r"'\s+", "'", last)
+    first = " ".join(first_parts) or None
+    if first and _is_upper_word(first.replace(" ", "")):
+        first = " ".join(_title(p) for p in first.split())
+    if civility == "M. et Mme" and first:
+        first = first.split(" et ")[0].split()[0] if first.split() else None
+    if not last or len(last) < 2:
+        return None
+    return {"civility": civility, "last_name": last, "first_name": first}
+
+
+_NAME_END = re.compile(r"(\s{3,}|\t|\||,|;| - | – |\(|\n|\d)")
+
+
+def _read_name(cs: Compiled, family_first: bool):
+    def read(seg: Segment, start: int):
+        a, b = line_bounds(seg.text, start)
+        line = seg.text[start:b]
+        cut = _NAME_END.search(line)
+        chunk = line[: cut.start()] if cut else line
+        person = parse_person(chunk, cs, family_first=family_first)
+        if not person:
+            return None
+        return person, start + len(chunk.rstrip())
+    return read
+
+
+_CIVILITY_NAME = None
+
+
+def name_hits(segments: list[Segment], cs: Compiled) -> list[Hit]:
+    c = cs.s.confidence
+    hits = labelled(segments, cs.labels.get("insured_name"), _read_name(cs, True), c.labelled, c.ocr_floor,
+                    kinds=("body", "form"), skip_signature=True)
+    # "Nom : DUPONT" then "Prénom : Jean" on separate lines
+    firsts = labelled(segments, cs.labels.get("first_name"), _read_first(), c.labelled, c.ocr_floor, kinds=("body", "form"))
+    if firsts:
+        for h in hits:
+            if isinstance(h.value, dict) and not h.value.get("first_name"):
+                h.value = dict(h.value, first_name=firsts[0].value)
+    hits = [h for h in hits if not _foreign_line(h.segment, h.start, cs)]
+    if hits:
+        return hits
+    # free text: a civility followed by a name, preferably near a word about the insured
+    for seg in segments:
+        if seg.kind == "subject":
+            continue
+        for m in cs.civility_any.finditer(seg.folded):
+            if seg.in_signature(m.start()) or _foreign_line(seg, m.start(), cs):
+                continue
+            a, b = line_bounds(seg.text, m.start())
+            line = seg.text[m.start():b]
+            cut = _NAME_END.search(line, m.end() - m.start())
+            chunk = line[: cut.start()] if cut else line
+            person = parse_person(chunk, cs)
+            if not person or person["last_name"] in ("MONSIEUR", "MADAME"):
+                continue
+            before = seg.folded[max(0, m.start() - 60):m.start()]
+            near = cs.insured_context is not None and cs.insured_context.search(before)
+            conf = c.labelled_weak if near else c.unlabelled
+            hits.append(Hit(person, conf, chunk.strip(), seg, m.start(), tier=1 if near else 2))
+    hits.sort(key=lambda h: (h.tier, 0 if h.segment.kind == "form" else 1))
+    return hits
+
+
+def _read_first():
+    def read(seg: Segment, start: int):
+        m = _NAME_TOKEN.match(seg.text, start)
+        if not m or not m.group(0)[0].isupper():
+            return None
+        tok = m.group(0).rstrip(".")
+        return (_title(tok) if _is_upper_word(tok) else tok), m.end()
+    return read
+
+
+def _foreign_line(seg: Segment, pos: int, cs: Compiled) -> bool:
+    if cs.foreign_context is None:
+        return False
+    a, b = line_bounds(seg.folded, pos)
+    return bool(cs.foreign_context.search(seg.folded, a, b)) and not (
+        cs.insured_context is not None and cs.insured_context.search(seg.folded, a, b))
+
+
+# ----------------------------------------------------------------------------------------- phones
+def phone_hits(segments: list[Segment], cs: Compiled) -> list[Hit]:
+    """The insured's numbers first: labelled or near an insured word, outside signatures and foreign lines."""
+    c = cs.s.confidence
+    excluded = set(cs.s.excluded_phones)
+    hits: list[Hit] = []
+    label = cs.labels.get("phone")
+    for seg in segments:
+        if seg.kind == "subject":
+            continue
+        try:
+            matches = list(phonenumbers.PhoneNumberMatcher(seg.text, "FR", leniency=phonenumbers.Leniency.VALID,
+                                                           max_tries=200))
+        except Exception:  # the library's own parser must never crash the pipeline
+            continue
+        for pm in matches:
+            e164 = phonenumbers.format_number(pm.number, phonenumbers.PhoneNumberFormat.E164)
+            if e164 in excluded or seg.in_signature(pm.start):
+                continue
+            a, b = line_bounds(seg.folded, pm.start)
+            line_before = seg.folded[a:pm.start]
+            prev_a, _ = line_bounds(seg.folded, max(0, a - 1))
+            context = seg.folded[prev_a:pm.start] if not line_before.strip() or len(line_before.strip()) < 3 else line_before
+            if cs.foreign_context is not None and cs.foreign_context.search(context[-70:]):
+                if not (cs.insured_context is not None and cs.insured_context.search(context[-45:])):
+                    continue
+            if re.search(r"(fax|telecopie)\s*[:.]?\s*$", line_before, re.IGNORECASE):
+                continue
+            labelled_here = label is not None and label.search(line_before[-40:] or "")
+            insured = cs.insured_context is not None and cs.insured_context.search(seg.folded, max(0, pm.start - 120), pm.start)
+            if labelled_here or insured:
+                conf, tier = c.labelled, 0 if labelled_here else 1
+            else:
+                conf, tier = c.unlabelled, 2
+            evidence = seg.text[max(a, pm.start - 25):pm.end].strip()
+            hits.append(Hit(e164, conf, evidence, seg, pm.start, tier))
+    hits.sort(key=lambda h: (0 if h.segment.in_quote(h.start) is False else 1, h.tier))
+    return hits
+
+
+# ----------------------------------------------------------------------------------------- e-mail
+_EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
+
+
+def email_hits(segments: list[Segment], cs: Compiled, sender: Optional[str]) -> list[Hit]:
+    c = cs.s.confidence
+    banned = {d.lower() for d in cs.s.excluded_email_domains}
+    sender_domain = sender.split("@")[-1].lower() if sender and "@" in sender else None
+    hits: list[Hit] = []
+    label = cs.labels.get("email")
+    for seg in segments:
+        if seg.kind == "subject":
+            continue
+        for m in _EMAIL.finditer(seg.text):
+            addr = m.group(0).rstrip(".").lower()
+            domain = addr.split("@")[1]
+            if seg.in_signature(m.start()) or seg.in_quote(m.start()) and seg.kind == "body" and not _after_forward(seg):
+                continue
+            if domain in banned or any(domain.endswith("." + d) for d in banned) or domain == sender_domain:
+                continue
+            if re.match(r"(no-?reply|ne-?pas|postmaster|mailer-daemon|contact|info|sinistres?|gestion)@", addr):
+                continue
+            a, b = line_bounds(seg.folded, m.start())
+            before = seg.folded[a:m.start()]
+            if re.search(r"^\s*(de|from|a|to|cc|envoye par)\s*:", before, re.IGNORECASE):
+                continue
+            if cs.foreign_context is not None and cs.foreign_context.search(before) and not (
+                    cs.insured_context is not None and cs.insured_context.search(before)):
+                continue
+            is_labelled = label is not None and label.search(before)
+            near = cs.insured_context is not None and cs.insured_context.search(seg.folded, max(0, m.start() - 120), m.start())
+            conf = c.labelled if (is_labelled or near) else c.unlabelled
+            hits.append(Hit(addr, conf, seg.text[max(a, m.start() - 20):m.end()].strip(), seg, m.start(),
+                            0 if is_labelled else (1 if near else 2)))
+    hits.sort(key=lambda h: h.tier)
+    return hits
+
+
+def _after_forward(seg: Segment) -> bool:
+    return True
+
+
+# ----------------------------------------------------------------------------------------- address
+_STREET_WORDS = (r"rue|avenue|av\.?|boulevard|bd|bld|chemin|ch\.|allee|impasse|imp\.|place|pl\.|route|rte|quai|cours|square|"
+                 r"residence|res\.|lotissement|lot\.|lieu-dit|lieudit|faubourg|fbg|passage|sentier|voie|rond-point|hameau|"
+                 r"cite|parc|domaine|clos|villa|montee|traverse|promenade|esplanade|straat|laan|plein|weg")
+STREET = re.compile(rf"(?<![\w])(?P<street>\d{{1,4}}\s?(?:bis|ter|[a-c])?\s*,?\s*(?:{_STREET_WORDS})\b[^\n,;|]{{2,80}}?)"
+                    rf"(?=\s*(?:[,;|\n]|\s-\s|\s\d{{5}}\b|$))", re.IGNORECASE)
+POSTCODE_CITY = re.compile(r"(?<![\d\w])(?P<cp>(?:0[1-9]|[1-8]\d|9[0-8])\d{3})\s*,?\s+(?P<city>[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’\- ]{1,40}?(?:\s+\d{1,2}(?:e|er|eme)?)?)"
+                           r"(?=\s*(?:cedex\b.*)?(?:$|[\n,;|()]|\s{2,}|\s-\s|\s+(?:t[eé]l|tel|portable|mobile|mail|e-?mail|fax|gsm)\b))",
+                           re.IGNORECASE | re.MULTILINE)
+
+
+def _clean_city(city: str) -> str:
+    city = re.sub(r"\s+cedex.*$", "", city.strip(), flags=re.IGNORECASE)
+    return re.sub(r"\s{2,}", " ", city).strip(" -'")
+
+
+def address_hits(segments: list[Segment], cs: Compiled) -> list[Hit]:
+    """(street, postcode, city) triples; labelled blocks first, then free-text addresses near the insured."""
+    c = cs.s.confidence
+    out: list[Hit] = []
+
+    def read(seg: Segment, start: int):
+        a, b = line_bounds(seg.text, start)
+        # the value may run over the next line ("12 rue des Lilas" / "75012 PARIS")
+        b2 = seg.text.find("\n", b + 1)
+        window_end = len(seg.text) if b2 < 0 else b2
+        window = seg.text[start:window_end]
+        return _parse_address(window, start)
+
+    for h in labelled(segments, cs.labels.get("address"), read, c.labelled, c.ocr_floor, kinds=("body", "form"),
+                      skip_signature=True):
+        if not _foreign_line(h.segment, h.start, cs):
+            out.append(h)
+    if out:
+        return out
+    for seg in segments:
+        if seg.kind == "subject":
+            continue
+        for m in STREET.finditer(seg.text):
+            if seg.in_signature(m.start()) or _foreign_line(seg, m.start(), cs):
+                continue
+            got = _parse_address(seg.text[m.start():m.start() + 160], m.start())
+            if got is None:
+                continue
+            near = cs.insured_context is not None and cs.insured_context.search(seg.folded, max(0, m.start() - 150), m.start())
+            value, end = got
+            out.append(Hit(value, c.labelled_weak if near else c.unlabelled,
+                           re.sub(r"\s*\n\s*", " ", seg.text[m.start():end]).strip(), seg, m.start(), 1 if near else 2))
+    out.sort(key=lambda h: h.tier)
+    return out
+
+
+def _parse_address(window: str, offset: int):
+    pc = POSTCODE_CITY.search(window)
+    street_m = STREET.match(window) or STREET.search(window[: pc.start()] if pc else window)
+    street = street_m.group("street").strip(" ,-") if street_m else None
+    if pc and street_m is None:
+        before = window[: pc.start()].strip(" ,-\n")
+        if before and "\n" not in before and len(before) <= 80 and re.search(r"[A-Za-z]", before):
+            street = before
+    if not pc and not street:
+        return None
+    if not pc and "\n" in window[: street_m.end()] if street_m else False:
+        return None
+    value = {"street": street or None, "postcode": pc.group("cp") if pc else None,
+             "city": _clean_city(pc.group("city")) if pc else None}
+    end = offset + (pc.end() if pc else street_m.end())
+    return value, end
+
+
+def labelled_postcode_city(segments: list[Segment], cs: Compiled) -> dict[str, Hit]:
+    c = cs.s.confidence
+    out: dict[str, Hit] = {}
+
+    def read_cp(seg: Segment, start: int):
+        m = re.match(r"(\d{5})\b", seg.text[start:])
+        return (m.group(1), start + m.end()) if m else None
+
+    def read_city(seg: Segment, start: int):
+        m = re.match(r"([A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’\- ]{1,40})", seg.text[start:])
+        return (_clean_city(m.group(1)), start + m.end()) if m else None
+
+    for name, reader in (("postcode", read_cp), ("city", read_city)):
+        hits = labelled(segments, cs.labels.get(name), reader, c.labelled, c.ocr_floor, kinds=("body", "form"),
+                        skip_signature=True)
+        hits = [h for h in hits if not _foreign_line(h.segment, h.start, cs)]
+        if hits:
+            out[name] = hits[0]
+    return out

@@ -1,0 +1,323 @@
+"""classify(msg, config) -> Extraction: document type, channel, peril, and every field with confidence and
+evidence. Regexes come from configuration, compiled once per Config object; spaCy runs only as a fallback.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any, Optional
+
+from classifiers import flags, kinds, ner, party, references
+from classifiers.dates_amounts import find_amounts, find_dates
+from classifiers.settings import Compiled, classifier_settings, fold
+from classifiers.text import Hit, Segment, labelled, line_bounds, segments_of
+from intake.models import Extraction, FieldValue, ParsedMessage, Signal
+
+_KIND_RANK = {"form": 0, "body": 1, "subject": 2}
+
+
+def warm_up(config: Any) -> None:
+    """Compile the configured patterns and load spaCy once, before workers fork."""
+    classifier_settings(config)
+    ner.load()
+
+
+def _fv(hit: Hit, value: Any = None) -> FieldValue:
+    seg = hit.segment
+    return FieldValue(value=hit.value if value is None else value, confidence=round(min(1.0, max(0.0, hit.confidence)), 3),
+                      evidence=(hit.evidence or None) and hit.evidence[:300], part=seg.part, page=seg.page)
+
+
+def _ref_date(msg: ParsedMessage) -> date:
+    if msg.date:
+        return msg.date.date()
+    return datetime.now().date()
+
+
+# ----------------------------------------------------------------------------------------- claim choice
+def _choose_claim(hits: list[Hit], cs: Compiled) -> tuple[Optional[FieldValue], list[FieldValue]]:
+    if not hits:
+        return None, []
+    best_tier = min(h.tier for h in hits)
+    pool = [h for h in hits if h.tier == best_tier and h.segment.kind != "subject"] or \
+           [h for h in hits if h.tier == best_tier]
+    pool.sort(key=lambda h: (_KIND_RANK[h.segment.kind], h.start))
+    chosen = pool[0]
+    # another way of writing it in the same message: strong labels anywhere, anything in the subject
+    rivals = [h for h in hits if h.value != chosen.value and (h.tier == 0 or h.segment.kind == "subject")
+              and not (h.segment.kind == "body" and h.segment.in_quote(h.start) and chosen.segment.kind != "body")]
+    # a longer number that merely contains the chosen one is the same reference, read with its neighbour
+    rivals = [h for h in rivals if not (str(chosen.value) in str(h.value) or str(h.value) in str(chosen.value)) or h.tier == 0]
+    fv = _fv(chosen)
+    conflicts: list[FieldValue] = []
+    if rivals:
+        fv.confidence = min(fv.confidence, cs.s.confidence.conflict)
+        seen = set()
+        for h in rivals:
+            if h.value not in seen:
+                seen.add(h.value)
+                conflicts.append(_fv(h))
+    return fv, conflicts
+
+
+# ----------------------------------------------------------------------------------------- description
+_GREETING = re.compile(r"^\s*(bonjour|bonsoir|madame|monsieur|cher|chere|hello|goedendag|beste)\b[^\n]{0,40}$", re.IGNORECASE | re.MULTILINE)
+
+
+def _description(segs: list[Segment], cs: Compiled) -> Optional[Hit]:
+    c = cs.s.confidence
+
+    def read(seg: Segment, start: int):
+        text = seg.text
+        end = start
+        blank = re.compile(r"\n\s*\n")
+        m = blank.search(text, start)
+        end = m.start() if m else len(text)
+        # stop at the next labelled line ("Adresse :", "Tél :") or a signature
+        nxt = re.search(r"\n\s*[A-ZÉ][\w'’ .°/()-]{2,40}\s*:\s", text[start:end])
+        if nxt and nxt.start() > 10:
+            end = start + nxt.start()
+        block = text[start:end].strip()
+        if len(block) < 5:
+            return None
+        return re.sub(r"[ \t]+", " ", block)[:1500], end
+
+    hits = labelled(segs, cs.labels.get("description"), read, c.labelled, c.ocr_floor, kinds=("body", "form"),
+                    skip_signature=True)
+    if hits:
+        hits.sort(key=lambda h: -len(str(h.value)))
+        best = hits[0]
+        best.evidence = str(best.value)[:300]
+        return best
+    for seg in segs:
+        if seg.kind != "body":
+            continue
+        text = seg.text[: seg.quote_start] if seg.quote_start > 0 else seg.text
+        if seg.signatures:
+            first_sig = min(a for a, _ in seg.signatures)
+            text = text[:first_sig] if first_sig > 0 else text
+        text = _GREETING.sub("", text).strip()
+        text = re.sub(r"[ \t]+", " ", re.sub(r"\n\s*\n+", "\n", text))
+        if len(text) >= 15:
+            return Hit(text[:1000], c.unlabelled, text[:300], seg, 0, 2)
+    return None
+
+
+# ----------------------------------------------------------------------------------------- dates & amounts
+_LOSS_CONTEXT = re.compile(r"(sinistre|degat|fuite|survenu|produit|constat|depuis|incident|evenement|dommage|casse|vol\b|"
+                           r"cambriol|tempete|incendie|infiltration|choc|bris|perdu|perte|arrive)", re.IGNORECASE)
+_NOT_LOSS = re.compile(r"(declar|effet|contrat|naissance|\bne\b|\bnee\b|envoye|sent|date\s*:|echeance|rendez|rdv|visite|mission du)",
+                       re.IGNORECASE)
+
+
+def _loss_date(segs: list[Segment], cs: Compiled, ref: date) -> Optional[FieldValue]:
+    c = cs.s.confidence
+
+    def read(seg: Segment, start: int):
+        _, b = line_bounds(seg.folded, start)
+        found = find_dates(seg.folded, ref, start, min(b, start + 60))
+        if not found:
+            return None
+        d, a, e = found[0]
+        return d, e
+
+    hits = labelled(segs, cs.labels.get("loss_date"), read, c.labelled, c.ocr_floor, kinds=("body", "form"))
+    hits = [h for h in hits if h.value <= ref or h.value.year == ref.year]
+    if hits:
+        hits.sort(key=lambda h: (_KIND_RANK[h.segment.kind], h.start))
+        return _fv(hits[0])
+    for seg in segs:
+        if seg.kind != "body" and seg.kind != "form":
+            continue
+        for d, a, e in find_dates(seg.folded, ref):
+            la, lb = line_bounds(seg.folded, a)
+            before = seg.folded[max(la, a - 60):a]
+            if seg.in_signature(a) or _NOT_LOSS.search(before) or not _LOSS_CONTEXT.search(before):
+                continue
+            if re.match(r"^\s*(le|on)\s.{0,60}(a ecrit|wrote)", seg.folded[la:lb], re.IGNORECASE) or d > ref:
+                continue
+            hit = Hit(d, c.unlabelled, seg.text[max(la, a - 40):e].strip(), seg, a, 2)
+            return _fv(hit)
+    return None
+
+
+_AMOUNT_CONTEXT = re.compile(r"(estim|devis|plafond|limite|montant|budget|maximum|max\.|jusqu.a|enveloppe|cout|evalu)", re.IGNORECASE)
+_NOT_AMOUNT = re.compile(r"(franchise|tva|capital|cotisation|prime|acompte|deja (verse|regle|paye))", re.IGNORECASE)
+
+
+def _amount(segs: list[Segment], cs: Compiled) -> Optional[FieldValue]:
+    c = cs.s.confidence
+
+    def read(seg: Segment, start: int):
+        _, b = line_bounds(seg.folded, start)
+        end = min(b, start + 80)
+        found = find_amounts(seg.folded, start, end) or [
+            a for a in find_amounts(seg.folded, start, min(end, start + 25), need_currency=False) if a[0] >= 10]
+        if not found:
+            return None
+        if _NOT_AMOUNT.search(seg.folded[start:found[0][1]]):
+            return None
+        return found[0][0], found[0][2]
+
+    hits = labelled(segs, cs.labels.get("amount"), read, c.labelled, c.ocr_floor, kinds=("body", "form"),
+                    skip_signature=True)
+    hits = [h for h in hits if not _NOT_AMOUNT.search(h.segment.folded[max(0, h.start - 30):h.start + 5])]
+    if hits:
+        hits.sort(key=lambda h: (_KIND_RANK[h.segment.kind], h.start))
+        return _fv(hits[0])
+    for seg in segs:
+        if seg.kind == "subject":
+            continue
+        for value, a, e in find_amounts(seg.folded):
+            before = seg.folded[max(0, a - 50):a]
+            if seg.in_signature(a) or _NOT_AMOUNT.search(before) or not _AMOUNT_CONTEXT.search(before + seg.folded[e:e + 10]):
+                continue
+            la, _ = line_bounds(seg.folded, a)
+            return _fv(Hit(value, c.labelled_weak, seg.text[max(la, a - 40):e].strip(), seg, a, 1))
+    return None
+
+
+# ----------------------------------------------------------------------------------------- names (NER fallback)
+def _ner_name(segs: list[Segment], cs: Compiled) -> Optional[Hit]:
+    c = cs.s.confidence
+    for seg in segs:
+        if seg.kind != "body":
+            continue
+        end = seg.quote_start if seg.quote_start > 0 else len(seg.text)
+        if seg.signatures:
+            end = min(end, min(a for a, _ in seg.signatures))
+        for text, a, e in ner.persons(seg.text[:end]):
+            before = seg.folded[max(0, a - 80):a]
+            if cs.insured_context is None or not cs.insured_context.search(before):
+                continue
+            person = party.parse_person(text, cs)
+            if person:
+                return Hit(person, c.guessed, text, seg, a, 3)
+    return None
+
+
+# ----------------------------------------------------------------------------------------- classify
+def classify(msg: ParsedMessage, config: Any) -> Extraction:
+    cs = classifier_settings(config)
+    segs = segments_of(msg, cs)
+    signals: list[Signal] = []
+    fields: dict[str, FieldValue] = {}
+    conflicts: dict[str, list[FieldValue]] = {}
+
+    claim_fv, claim_conflicts = _choose_claim(references.claim_hits(segs, cs), cs)
+    if claim_fv:
+        fields["claim_number"] = claim_fv
+    if claim_conflicts:
+        conflicts["claim_number"] = claim_conflicts
+        signals.append(Signal(name="claim_conflict", detail=", ".join(str(f.value) for f in claim_conflicts), weight=1))
+    claim = claim_fv.value if claim_fv else None
+
+    gi = kinds.is_gestion_integrale(msg, segs, cs)
+    if gi:
+        fields["gestion_integrale_05i"] = FieldValue(value=True, confidence=0.95, evidence=gi)
+        signals.append(Signal(name="gestion_integrale_05i", detail=gi, weight=1))
+    doc_type = kinds.document_type(msg, segs, cs, claim is not None, signals)
+    if gi:
+        doc_type = "other"
+    if msg.automatic:
+        fields["is_automatic"] = FieldValue(value=True, confidence=1.0, evidence=msg.automatic)
+    chan, _ = kinds.channel(msg, segs, cs, claim, signals)
+    if doc_type == "other" and not gi and chan not in ("allianz_c2s",):
+        # anything that is not an order is unknown unless it clearly comes from a channel
+        chan = chan if _clear_channel(signals) else "unknown"
+
+    desc = _description(segs, cs)
+    if desc:
+        fields["description"] = _fv(desc)
+    peril = kinds.peril(segs, cs, None, signals) if doc_type != "other" or gi else None
+
+    leak_search = flags.request(segs, cs, cs.leak_search)
+    if leak_search and peril in ("water_damage", "leak_search", None):
+        fields["leak_search_requested"] = _fv(leak_search)
+        peril = "leak_search"
+    leak_repair = flags.request(segs, cs, cs.leak_repair)
+    if leak_repair:
+        fields["leak_repair_requested"] = _fv(leak_repair)
+    aesthetic = flags.request(segs, cs, cs.aesthetic)
+    if aesthetic:
+        fields["aesthetic_repair_requested"] = _fv(aesthetic)
+    cause = flags.cause_repaired(segs, cs) if peril == "water_damage" else None
+    fields["cause_repaired"] = _fv(cause) if cause else FieldValue(value=None, confidence=0.0)
+
+    # --- references by channel
+    if chan in ("allianz_agence", "allianz_courtage"):
+        fields["order_number"] = FieldValue(value="0", confidence=1.0, evidence=None)
+    else:
+        orders = references.order_hits(segs, cs)
+        orders = [h for h in orders if h.value != claim or chan == "allianz_c2s"]
+        if orders:
+            orders.sort(key=lambda h: (_KIND_RANK[h.segment.kind], h.start))
+            fields["order_number"] = _fv(orders[0])
+    if chan == "allianz_agence":
+        codes = references.code_hits(segs, cs, "agent_code")
+        if codes:
+            codes.sort(key=lambda h: (_KIND_RANK[h.segment.kind], h.start))
+            fields["intermediary_code"] = _fv(codes[0])
+    elif chan == "allianz_courtage":
+        codes = references.code_hits(segs, cs, "broker_code")
+        if codes:
+            codes.sort(key=lambda h: (_KIND_RANK[h.segment.kind], h.start))
+            fields["intermediary_code"] = _fv(codes[0])
+        else:
+            fields["intermediary_code"] = FieldValue(value="000", confidence=0.9, evidence=None)
+    elif chan == "unknown":
+        codes = references.code_hits(segs, cs, "agent_code") or references.code_hits(segs, cs, "broker_code")
+        if codes:
+            fields["intermediary_code"] = _fv(codes[0])
+
+    if doc_type != "other":
+        _insured(msg, segs, cs, fields)
+        ref = _ref_date(msg)
+        loss = _loss_date(segs, cs, ref)
+        if loss:
+            fields["loss_date"] = loss
+        amount = _amount(segs, cs)
+        if amount:
+            fields["amount_eur"] = amount
+            if peril == "key_loss":
+                fields["key_limit_eur"] = amount.model_copy()
+        occ = flags.vocabulary(segs, cs, "occupancy", cs.occupancy_values, cs.occupancy_weak)
+        if occ:
+            fields["occupancy"] = _fv(occ)
+        dwell = flags.vocabulary(segs, cs, "dwelling", cs.dwelling_values)
+        if dwell:
+            fields["dwelling"] = _fv(dwell)
+    return Extraction(document_type=doc_type, channel=chan, peril=peril, signals=signals, fields=fields,
+                      conflicts=conflicts)
+
+
+def _clear_channel(signals: list[Signal]) -> bool:
+    for s in signals:
+        if s.name == "channel" and ("sender" in s.detail) and s.weight >= 3:
+            return True
+    return False
+
+
+def _insured(msg: ParsedMessage, segs: list[Segment], cs: Compiled, fields: dict[str, FieldValue]) -> None:
+    names = party.name_hits(segs, cs)
+    hit = names[0] if names else _ner_name(segs, cs)
+    if hit is not None and isinstance(hit.value, dict):
+        for key in ("civility", "last_name", "first_name"):
+            if hit.value.get(key):
+                fields[key] = _fv(hit, hit.value[key])
+    phones = party.phone_hits(segs, cs)
+    if phones:
+        phones.sort(key=lambda h: h.tier)
+        fields["phone"] = _fv(phones[0])
+    emails = party.email_hits(segs, cs, msg.sender)
+    if emails:
+        fields["email"] = _fv(emails[0])
+    addresses = party.address_hits(segs, cs)
+    if addresses:
+        best = addresses[0]
+        for key in ("street", "postcode", "city"):
+            if best.value.get(key):
+                fields[key] = _fv(best, best.value[key])
+    for key, h in party.labelled_postcode_city(segs, cs).items():
+        if key not in fields:
+            fields[key] = _fv(h)

@@ -1,0 +1,214 @@
+"""Typed view of the `classifiers` section of the business configuration (intake/default_config.yaml).
+
+Every keyword, label and threshold the classifiers use lives in YAML so an operator can adapt them to a new
+sender or phrasing without a release; this module only gives them types and compiles them once per config.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cached_property
+from typing import Any, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+FLAGS = re.IGNORECASE | re.MULTILINE
+
+
+def fold_char(c: str) -> str:
+    """One character without its accent, same length (so offsets in folded text point into the original)."""
+    if c in "’‘´`ʼ":
+        return "'"
+    if c in "\u00a0\u202f\u2007\t":
+        return " "
+    if c in "–—‑":
+        return "-"
+    if c == "º":
+        return "°"
+    if ord(c) < 128:
+        return c
+    base = unicodedata.normalize("NFD", c)[0]
+    return base if len(base) == 1 else c
+
+
+def fold(text: str) -> str:
+    """Text with accents removed and apostrophes/spaces/dashes straightened; len(fold(t)) == len(t)."""
+    if text.isascii():
+        return text
+    return "".join(fold_char(c) for c in text)
+
+
+def compile_pattern(pattern: str) -> re.Pattern[str]:
+    """A configured regex, accent-folded like the text it is matched against."""
+    return re.compile(fold(pattern), FLAGS)
+
+
+def compile_any(patterns: list[str]) -> Optional[re.Pattern[str]]:
+    """One alternation of configured regexes (None for an empty list, which matches nothing)."""
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{fold(p)})" for p in patterns), FLAGS)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore", arbitrary_types_allowed=True)
+
+
+class ChannelProfile(_Model):
+    min_score: float = 2.0
+    sender: list[str] = Field(default_factory=list)
+    sender_weight: float = 2.0
+    subject: list[str] = Field(default_factory=list)
+    text: list[str] = Field(default_factory=list)
+    text_weight: float = 1.0
+    claim_prefix: Optional[str] = None
+    claim_prefix_weight: float = 1.0
+    fax_weight: float = 0.0
+
+    @cached_property
+    def sender_re(self) -> list[re.Pattern[str]]:
+        return [compile_pattern(p) for p in self.sender]
+
+    @cached_property
+    def subject_re(self) -> list[re.Pattern[str]]:
+        return [compile_pattern(p) for p in self.subject]
+
+    @cached_property
+    def text_re(self) -> list[re.Pattern[str]]:
+        return [compile_pattern(p) for p in self.text]
+
+
+class DocumentTypes(_Model):
+    gestion_integrale: list[str] = Field(default_factory=list)
+    not_order_subject: list[str] = Field(default_factory=list)
+    not_order_text: list[str] = Field(default_factory=list)
+    reply_prefix: str = r"^\s*(re\s*:\s*)+"
+    forward_prefix: str = r"^\s*((tr|fw|fwd)\s*:\s*)+"
+    follow_up_subject: list[str] = Field(default_factory=list)
+    follow_up_text: list[str] = Field(default_factory=list)
+    order_text: list[str] = Field(default_factory=list)
+    order_subject: list[str] = Field(default_factory=list)
+    quote_headers: list[str] = Field(default_factory=list)
+    signature_markers: list[str] = Field(default_factory=list)
+
+
+class PerilProfile(_Model):
+    name: str
+    keywords: dict[str, float] = Field(default_factory=dict)
+
+    @cached_property
+    def compiled(self) -> list[tuple[re.Pattern[str], float]]:
+        return [(compile_pattern(p), float(w)) for p, w in self.keywords.items()]
+
+
+class CauseRepaired(_Model):
+    labelled: list[str] = Field(default_factory=list)
+    negative: list[str] = Field(default_factory=list)
+    positive: list[str] = Field(default_factory=list)
+
+
+class ValueVocabulary(_Model):
+    """A form field (its labels) and the closed values it can take (each a list of regexes)."""
+    labels: list[str] = Field(default_factory=list)
+    values: dict[str, list[str]] = Field(default_factory=dict)
+    weak_values: dict[str, list[str]] = Field(default_factory=dict)
+
+
+class Confidence(_Model):
+    labelled: float = 0.95
+    labelled_weak: float = 0.8
+    unlabelled: float = 0.6
+    guessed: float = 0.45
+    conflict: float = 0.4
+    ocr_floor: float = 0.3
+
+
+class ClassifierSettings(_Model):
+    channels: dict[str, ChannelProfile] = Field(default_factory=dict)
+    document_types: DocumentTypes = Field(default_factory=DocumentTypes)
+    perils: list[PerilProfile] = Field(default_factory=list)
+    cause_repaired: CauseRepaired = Field(default_factory=CauseRepaired)
+    leak_repair_request: list[str] = Field(default_factory=list)
+    aesthetic_request: list[str] = Field(default_factory=list)
+    leak_search_request: list[str] = Field(default_factory=list)
+    request_negators_before: list[str] = Field(default_factory=list)
+    request_done_after: list[str] = Field(default_factory=list)
+    occupancy: ValueVocabulary = Field(default_factory=ValueVocabulary)
+    dwelling: ValueVocabulary = Field(default_factory=ValueVocabulary)
+    not_stated: list[str] = Field(default_factory=list)
+    labels: dict[str, list[str]] = Field(default_factory=dict)
+    label_separator: str = r"\s*[:=#.\-]*\s*"
+    insured_context: list[str] = Field(default_factory=list)
+    foreign_context: list[str] = Field(default_factory=list)
+    excluded_phones: list[str] = Field(default_factory=list)
+    excluded_email_domains: list[str] = Field(default_factory=list)
+    civilities: dict[str, list[str]] = Field(default_factory=dict)
+    name_particles: list[str] = Field(default_factory=list)
+    confidence: Confidence = Field(default_factory=Confidence)
+
+
+_CACHE: dict[int, tuple[Any, "Compiled"]] = {}
+
+
+class Compiled:
+    """Every regex of the settings, compiled once per Config object (cached by identity)."""
+
+    def __init__(self, s: ClassifierSettings) -> None:
+        self.s = s
+        dt = s.document_types
+        self.gestion_integrale = compile_any(dt.gestion_integrale)
+        self.not_order_subject = compile_any(dt.not_order_subject)
+        self.not_order_text = compile_any(dt.not_order_text)
+        self.reply_prefix = compile_pattern(dt.reply_prefix)
+        self.forward_prefix = compile_pattern(dt.forward_prefix)
+        self.follow_up_subject = compile_any(dt.follow_up_subject)
+        self.follow_up_text = [compile_pattern(p) for p in dt.follow_up_text]
+        self.order_text = [compile_pattern(p) for p in dt.order_text]
+        self.order_subject = compile_any(dt.order_subject)
+        self.quote_headers = compile_any(dt.quote_headers)
+        self.signature = compile_any(dt.signature_markers)
+        cr = s.cause_repaired
+        self.cause_labelled = [compile_pattern(p) for p in cr.labelled]
+        self.cause_negative = compile_any(cr.negative)
+        self.cause_positive = compile_any(cr.positive)
+        self.leak_repair = compile_any(s.leak_repair_request)
+        self.aesthetic = compile_any(s.aesthetic_request)
+        self.leak_search = compile_any(s.leak_search_request)
+        self.negators_before = compile_any(s.request_negators_before)
+        self.done_after = compile_any(s.request_done_after)
+        self.occupancy_values = {k: compile_any(v) for k, v in s.occupancy.values.items()}
+        self.occupancy_weak = {k: compile_any(v) for k, v in s.occupancy.weak_values.items()}
+        self.dwelling_values = {k: compile_any(v) for k, v in s.dwelling.values.items()}
+        self.not_stated = re.compile(r"^\s*(?:" + "|".join(f"(?:{fold(p)})" for p in s.not_stated) + r")\s*[.]?\s*$",
+                                     FLAGS) if s.not_stated else None
+        sep = fold(s.label_separator)
+        self.labels: dict[str, re.Pattern[str]] = {}
+        for name, pats in list(s.labels.items()) + [("occupancy", s.occupancy.labels), ("dwelling", s.dwelling.labels)]:
+            if pats:
+                alt = "|".join(f"(?:{fold(p)})" for p in pats)
+                # a label starts a line or follows a separator, and is followed by a separator
+                self.labels[name] = re.compile(rf"(?:^|(?<=[\s|;,(\[]))(?:{alt}){sep}", FLAGS)
+        self.insured_context = compile_any(s.insured_context)
+        self.foreign_context = compile_any(s.foreign_context)
+        self.civility_re: list[tuple[str, re.Pattern[str]]] = [
+            (canon, re.compile(r"(?:" + "|".join(fold(p) for p in pats) + r")", re.IGNORECASE))
+            for canon, pats in s.civilities.items()
+        ]
+        self.civility_any = re.compile(
+            r"(?<![\w])(?:" + "|".join(f"(?:{fold(p)})" for pats in s.civilities.values() for p in pats) + r")(?![\w])",
+            re.IGNORECASE)
+        self.particles = sorted((p.lower() for p in s.name_particles), key=len, reverse=True)
+
+
+def classifier_settings(config: Any) -> Compiled:
+    """The compiled classifier settings of this Config (cached per config object)."""
+    key = id(config)
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0] is config:
+        return hit[1]
+    raw = config.section("classifiers") if config is not None else None
+    compiled = Compiled(ClassifierSettings.model_validate(raw or {}))
+    if len(_CACHE) > 16:
+        _CACHE.clear()
+    _CACHE[key] = (config, compiled)
+    return compiled

@@ -1,0 +1,48 @@
+"""Typed view of the `rules` section of the business configuration: thresholds, queues, required fields,
+claim formats and the 04P expertise notes. Texts and numbers live in YAML, not in code."""
+from __future__ import annotations
+
+import re
+from typing import Any, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ExpertiseRule(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    note: str
+    limit_eur: Optional[float] = None
+    limit_from_order: bool = False     # the limit the insurer states replaces limit_eur (keys); {limit} in note
+
+
+class RuleSettings(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    trust_threshold: float = 0.75
+    review_queue: Optional[str] = "review"
+    cs2i_queue: str = "allianz_team"
+    required_fields: dict[str, list[str]] = Field(default_factory=lambda: {"unknown": ["claim_number"]})
+    trusted_fields: list[str] = Field(default_factory=lambda: ["claim_number", "intermediary_code"])
+    claim_number_formats: dict[str, str] = Field(default_factory=dict)
+    unknown_channel_order: str = "manual_review"
+    expertise: dict[str, ExpertiseRule] = Field(default_factory=dict)
+
+    def claim_format(self, channel: str) -> Optional[re.Pattern[str]]:
+        pattern = self.claim_number_formats.get(channel)
+        return re.compile(pattern) if pattern else None
+
+
+_CACHE: dict[int, tuple[Any, RuleSettings]] = {}
+
+
+def rule_settings(config: Any) -> RuleSettings:
+    """The rules section of this Config, validated once per config object."""
+    key = id(config)
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0] is config:
+        return hit[1]
+    raw = config.section("rules") if config is not None else None
+    settings = RuleSettings.model_validate(raw or {})
+    if len(_CACHE) > 16:
+        _CACHE.clear()
+    _CACHE[key] = (config, settings)
+    return settings
