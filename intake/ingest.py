@@ -77,7 +77,7 @@ def _stored_decision(store, raw_id: int, done: Processed) -> str:
     from sqlalchemy import select
 
     from outputs.models import RecordRow
-    with store.session() as s:
+    with store.session(read=True) as s:
         decision = s.scalar(select(RecordRow.decision).where(RecordRow.raw_message_id == raw_id))
     return decision or done.record.decision
 

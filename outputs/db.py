@@ -2,7 +2,7 @@
 
 Why the SQLite settings: WAL lets the portal read while ingest writes; `busy_timeout` makes a second writer
 wait instead of failing; foreign keys are off by default in SQLite; and every transaction starts with
-`BEGIN IMMEDIATE` so two processes routing at once are serialised (a deferred transaction that reads and
+`BEGIN IMMEDIATE` (plain `BEGIN` for read-only sessions) so two processes routing at once are serialised (a deferred transaction that reads and
 then writes fails with "database is locked" instead of waiting).
 
 Alembic is configured in code (script_location = this package's `migrations` folder), so `upgrade` works
@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+READ_ONLY = "intake_read_only"  # execution option: a transaction that only reads (plain BEGIN on SQLite)
 
 
 def _sqlite_setup(engine: Engine) -> None:
@@ -41,7 +42,8 @@ def _sqlite_setup(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:  # pragma: no cover - trivial
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # read-only sessions (export, portal pages) take no write lock, so they never hold up ingest
+        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
 
 
 def describe(url: str) -> str:

@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from intake.errors import DatabaseError, IntakeError
 from intake.models import MissionRecord, ParsedMessage, SourceRef
 from intake.record import INSURED_FIELDS, sha256_hex
-from outputs.db import _short, describe, make_engine, upgrade_engine
+from outputs.db import READ_ONLY, _short, describe, make_engine, upgrade_engine
 from outputs.headers import peek
 from outputs.models import (
     RAW_KINDS, DocumentRow, Dossier, Event, FieldCorrection, Lease, MailboxState, RawMessage, RecordRow,
@@ -128,13 +128,16 @@ class Store:
         self.close()
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
+    def session(self, read: bool = False) -> Iterator[Session]:
         """A transaction: committed when the block ends, rolled back on any error.
 
+        `read=True` for blocks that only read: on SQLite they take no write lock (see outputs.db).
         Driver errors other than integrity violations become `DatabaseError` with a one-line reason.
         """
         session = self._sessions()
         try:
+            if read:
+                session.connection(execution_options={READ_ONLY: True})
             yield session
             session.commit()
         except IntegrityError:
@@ -167,7 +170,7 @@ class Store:
         if kind not in RAW_KINDS:
             raise ValueError(f"source kind must be one of {RAW_KINDS}, not {kind!r}")
         digest = sha256_hex(raw)
-        with self.session() as s:
+        with self.session(read=True) as s:
             found = s.scalar(select(RawMessage.id).where(RawMessage.sha256 == digest))
             if found is not None:
                 return found, False
@@ -192,14 +195,14 @@ class Store:
             return found, False
 
     def raw_id_for(self, sha256: str) -> Optional[int]:
-        with self.session() as s:
+        with self.session(read=True) as s:
             return s.scalar(select(RawMessage.id).where(RawMessage.sha256 == sha256))
 
     def has_raw(self, sha256: str) -> bool:
         return self.raw_id_for(sha256) is not None
 
     def has_message_id(self, message_id: str) -> bool:
-        with self.session() as s:
+        with self.session(read=True) as s:
             return s.scalar(select(RawMessage.id).where(RawMessage.message_id == _txt(message_id, 998))
                             .limit(1)) is not None
 
@@ -210,7 +213,7 @@ class Store:
         return [case((moment.is_(None), 1), else_=0), moment, RawMessage.id]
 
     def raw_status(self, raw_id: int) -> Optional[str]:
-        with self.session() as s:
+        with self.session(read=True) as s:
             return s.scalar(select(RawMessage.status).where(RawMessage.id == raw_id))
 
     def pending_raw_ids(self, limit: int = 100, include_failed: bool = False,
@@ -218,7 +221,7 @@ class Store:
         """Raw messages still to read, oldest date first. `among` restricts to given ids (one ingest run)."""
         statuses = ("pending", "failed") if include_failed else ("pending",)
         query = select(RawMessage.id).where(RawMessage.status.in_(statuses))
-        with self.session() as s:
+        with self.session(read=True) as s:
             if among is None:
                 return list(s.scalars(query.order_by(*self._date_order()).limit(limit)).all())
             keyed = []
@@ -232,7 +235,7 @@ class Store:
 
     def load_raw(self, raw_id: int) -> tuple[bytes, SourceRef]:
         """The bytes and where they came from, as the pipeline wants them."""
-        with self.session() as s:
+        with self.session(read=True) as s:
             row = s.get(RawMessage, raw_id)
             if row is None:
                 raise NotFoundError(f"no raw message {raw_id}")
@@ -338,7 +341,7 @@ class Store:
 
     def get_record(self, record_id: int) -> dict:
         """The current record (with corrections) as the contract's dict."""
-        with self.session() as s:
+        with self.session(read=True) as s:
             return copy.deepcopy(self._record(s, record_id).current_json)
 
     # ------------------------------------------------------------------ reviewer side
@@ -493,13 +496,13 @@ class Store:
         """`current_json` of every record, oldest first (message date, else arrival; then storage order)."""
         query = (select(RecordRow.current_json).join(RawMessage, RawMessage.id == RecordRow.raw_message_id)
                  .order_by(*self._date_order()[:2], RecordRow.id))
-        with self.session() as s:
+        with self.session(read=True) as s:
             for (data,) in s.execute(query.execution_options(yield_per=200)):
                 yield data
 
     def counts(self) -> dict:
         """Per decision, per mailbox (or source kind), per raw status, per review status, per dossier status."""
-        with self.session() as s:
+        with self.session(read=True) as s:
             def grouped(column, *joins) -> dict:
                 query = select(column, func.count()).group_by(column)
                 return {str(k) if k is not None else "none": n for k, n in s.execute(query).all()}
@@ -517,7 +520,7 @@ class Store:
     # ------------------------------------------------------------------ mailboxes and leases
 
     def mailbox_state(self, key: str) -> Optional[dict]:
-        with self.session() as s:
+        with self.session(read=True) as s:
             row = s.get(MailboxState, key)
             if row is None:
                 return None
@@ -526,7 +529,7 @@ class Store:
                     "messages": row.messages}
 
     def mailbox_states(self) -> list[dict]:
-        with self.session() as s:
+        with self.session(read=True) as s:
             keys = s.scalars(select(MailboxState.key).order_by(MailboxState.key)).all()
         return [state for key in keys if (state := self.mailbox_state(key)) is not None]
 

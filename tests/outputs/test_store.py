@@ -279,3 +279,33 @@ def test_mailbox_state_after_polls(store):
     assert (state["uidvalidity"], state["last_uid"], state["polls"], state["messages"]) == (4_000_000_000, 12, 2, 3)
     assert state["last_error"] == "login refused" and state["last_poll_at"] is not None
     assert [m["key"] for m in store.mailbox_states()] == ["imap://u@h/INBOX"]
+
+
+def test_two_processes_routing_the_same_claim_open_one_dossier(database_url):
+    """Two writers at once (threads with their own engine, as two processes would): never two dossiers."""
+    import threading
+
+    from outputs.store import Store
+    stores = [Store(database_url) for _ in range(2)]
+    raws = [eml("B5555555", f"Tue, 05 Mar 2024 1{n}:00:00 +0000") for n in range(2)]
+    ids = [st.add_raw(raw, src(f"/{n}"), "file")[0] for n, (st, raw) in enumerate(zip(stores, raws))]
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def save(n: int) -> None:
+        try:
+            barrier.wait(10)
+            stores[n].save_processed(ids[n], processed(raws[n], src(f"/{n}"), claim="B5555555"))
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=save, args=(n,)) for n in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors
+    assert _count(stores[0], Dossier) == 1
+    assert sorted(r["decision"] for r in stores[0].export_records()) == ["attach", "auto_open"]
+    for st in stores:
+        st.close()
