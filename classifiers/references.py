@@ -13,44 +13,60 @@ from classifiers.settings import Compiled
 from classifiers.text import Hit, Segment, labelled, line_bounds
 
 _OCR_DIGITS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "i": "1"})
-_GROUP = r"(?=[0-9OoIl|]*\d)[0-9OoIl|]+"
-CLAIM_VALUE = re.compile(
-    rf"(?P<prefix>[A-Za-z]{{1,4}})?[ .\-]?(?P<num>{_GROUP}(?:[ .\-]{_GROUP})*)(?P<suffix>[A-Za-z]{{0,2}})(?![A-Za-z0-9])")
-_NOT_PREFIX = {"LE", "LA", "DE", "DU", "EN", "AU", "N", "NO", "NR", "LES", "DES", "ET", "UN", "SUR", "DATE", "DU", "REF", "CP",
-               "TEL", "FAX", "AU"}
+_RUN = re.compile(r"[A-Za-z0-9|]+(?:[ .\-][A-Za-z0-9|]+)*")
+_NOT_PREFIX = {"LE", "LA", "DE", "DU", "EN", "AU", "N", "NO", "NR", "LES", "DES", "ET", "UN", "SUR", "DATE", "REF", "CP",
+               "TEL", "FAX", "DU", "NUM", "DOSSIER", "SINISTRE", "DU", "LE", "EST", "A"}
 UNLABELLED_CLAIM = re.compile(r"(?<![\w/.])(?P<v>[BC][ .\-]?\d{2,4}[ .\-]?\d{3,7})(?![\w/])")
 _DATE_LIKE = re.compile(r"^\d{1,2}[ .\-]\d{1,2}[ .\-]\d{2,4}$")
 
 
-def normalise_claim(prefix: str, num: str, suffix: str = "") -> str:
-    prefix = (prefix or "").upper()
-    # OCR reads a 1 or a 0 as a letter glued to the prefix ("Bl234567")
-    while len(prefix) > 1 and prefix[-1] in "LIO":
-        num = prefix[-1] + num
-        prefix = prefix[:-1]
-    digits = re.sub(r"[ .\-]", "", num).translate(_OCR_DIGITS)
-    return prefix + digits + (suffix or "").upper()
+def _digits_fixed(group: str) -> str:
+    """OCR confusables (l, I, O, |) read as digits in a group that is mostly digits."""
+    fixed = group.translate(_OCR_DIGITS)
+    return fixed if sum(c.isdigit() for c in fixed) * 2 > len(fixed) else group
 
 
 def read_claim(seg: Segment, start: int) -> Optional[tuple[object, int]]:
-    m = CLAIM_VALUE.match(seg.text, start)
+    """A claim reference starting at `start`: letter prefix, then digit groups ("B 123 4567", "26-00451234")."""
+    m = _RUN.match(seg.text, start)
     if not m:
         return None
-    prefix, num, suffix = m.group("prefix") or "", m.group("num"), m.group("suffix") or ""
-    if prefix.upper() in _NOT_PREFIX:
+    run = m.group(0)
+    parts = re.split(r"([ .\-])", run)
+    groups, seps = parts[0::2], parts[1::2]
+    kept: list[str] = []
+    end = start
+    pos = start
+    for i, g in enumerate(groups):
+        fixed = _digits_fixed(g)
+        has_digit = any(c.isdigit() for c in fixed)
+        if i == 0:
+            if not has_digit and (len(g) > 4 or g.upper() in _NOT_PREFIX):
+                return None
+            if has_digit and not fixed[:1].isalnum():
+                return None
+        elif not has_digit or (len(g) < 2 and any(c.isdigit() for c in "".join(kept))):
+            break
+        kept.append(fixed if has_digit else g)
+        pos_end = pos + len(g)
+        end = pos_end
+        pos = pos_end + (len(seps[i]) if i < len(seps) else 0)
+    raw = "".join(kept)
+    text_span = seg.text[start:end]
+    if _DATE_LIKE.match(text_span):
         return None
-    # stop before a lone trailing group of one digit: "B1234567 2 rue ..." keeps B1234567
-    groups = re.split(r"[ .\-]", num)
-    while len(groups) > 1 and len(groups[-1]) < 2:
-        groups.pop()
-    kept = num[: sum(len(g) for g in groups) + len(groups) - 1]
-    if _DATE_LIKE.match(kept) and not prefix:
-        return None
-    value = normalise_claim(prefix, kept, suffix if kept == num else "")
+    value = raw.upper()
+    # OCR glues a 1 or a 0 to the letter prefix ("Bl234567")
+    mp = re.match(r"([A-Z]{2,4})(\d.*)$", value)
+    if mp:
+        prefix, rest = mp.groups()
+        while len(prefix) > 1 and prefix[-1] in "LIO":
+            rest = prefix[-1].translate(_OCR_DIGITS) + rest
+            prefix = prefix[:-1]
+        value = prefix + rest
     digits = sum(c.isdigit() for c in value)
     if digits < 5 or len(value) > 24:
         return None
-    end = m.start("num") + len(kept) + (len(suffix) if kept == num else 0)
     return value, end
 
 
@@ -87,7 +103,7 @@ def order_hits(segments: list[Segment], cs: Compiled) -> list[Hit]:
 
 
 # ----------------------------------------------------------------------------------------- intermediary codes
-CODE_VALUE = re.compile(r"(?P<v>[A-Za-z]{0,3}[ \-]?\d[\d ]{0,14}\d|\d{1,3}|[A-Za-z]{1,3}\d{2,10})(?![\w])")
+CODE_VALUE = re.compile(r"(?P<v>[A-Za-z0-9]{1,12}(?:[ \-]\d{2,7})*)(?![\w])")
 _ORIAS_NEAR = re.compile(r"(orias|siren|siret|rcs|immatricul)", re.IGNORECASE)
 
 
@@ -97,6 +113,8 @@ def read_code(seg: Segment, start: int) -> Optional[tuple[object, int]]:
         return None
     value = re.sub(r"[ \-]", "", m.group("v")).upper()
     digits = re.sub(r"\D", "", value)
+    if not digits or len(value) > 14:
+        return None
     a, _ = line_bounds(seg.folded, start)
     before = seg.folded[max(a, start - 40):start]
     if _ORIAS_NEAR.search(before):
