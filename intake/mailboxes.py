@@ -127,6 +127,7 @@ class SourceSettings(BaseSettings):
     poll_interval_s: Optional[float] = None  # overrides every interval
     process_limit: int = 200                 # pending raws processed after each poll
     broker_url: str = "redis://127.0.0.1:6379/0"
+    celery_queue: str = "intake"
 
 
 class Sources(BaseModel):

@@ -90,7 +90,7 @@ class FaxPoller:
         first_look = {str(p): _signature(p) for p in files}
         if files and any(str(p) not in self._seen for p in files) and self.fax.settle_s > 0:
             # Files we have never looked at: look twice, a short while apart, before trusting them.
-            self.stop.wait(min(self.fax.settle_s, 1.0))
+            self.stop.wait(min(self.fax.settle_s / 2, 1.0))
             now = time.time()
         for path in files:
             if self.stop.is_set():

@@ -1,0 +1,369 @@
+"""The service: poll each mailbox folder and fax folder on its interval, read what came, stop cleanly.
+
+`intake poll` runs one round now (`poll_once`); `intake run` runs them on APScheduler 3 with the review
+portal beside (`run_service`). Two guards keep one mailbox from being polled twice at once:
+`max_instances=1` per job inside a process, and a lease row in the database across processes (two
+`intake run` on two machines, or a `poll` started by hand while the service runs). The lease expires by
+itself when its holder dies, and is renewed while a long poll runs.
+
+After each poll the pending raws are read through the pure pipeline (`intake.ingest`), in Date order, a few
+at a time so SIGINT/SIGTERM stops after the current message. A raw whose reading failed is retried a few
+times (the store's attempt counter), then left `failed` for a person. A mailbox that keeps failing is
+retried with exponential back-off.
+"""
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import time
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+from typing import Any, Iterator, Optional
+
+from intake.errors import ExitCode, IntakeError
+from intake.mailboxes import FaxDirConfig, MailboxConfig, SourceSettings, Sources, load_sources
+
+log = logging.getLogger("intake.scheduler")
+
+PROCESS_CHUNK = 10            # raws read between two looks at the stop flag
+MAX_ATTEMPTS = 3              # a raw that failed this many times stays `failed` (visible in `intake status`)
+REMINDER_INTERVAL_S = 3600.0
+
+
+class Service:
+    """Everything one process needs to poll and read: store, sources, executor (made on first use), stop flag."""
+
+    def __init__(self, database_url: str, config_path: Optional[str] = None, workers: Optional[int] = None,
+                 sources: Optional[Sources] = None):
+        from intake.sources.state import StateTables, holder_id
+        from outputs.store import Store
+
+        self.database_url = database_url
+        self.config_path = config_path
+        self.settings = SourceSettings()
+        self.sources = sources if sources is not None else load_sources(config_path)
+        self.store = Store(database_url)
+        self.state = StateTables(self.store.engine)
+        self.holder = holder_id()
+        self.stop = threading.Event()
+        self.workers = workers
+        self._executor = None
+        self._process_lock = threading.Lock()
+        self._fax_pollers: dict[str, Any] = {}
+        self._failures: dict[str, int] = {}
+        self._not_before: dict[str, float] = {}
+
+    # ----------------------------------------------------------------- leases
+
+    @contextmanager
+    def lease(self, name: str, ttl_s: float) -> Iterator[bool]:
+        """Hold the named lease for the block (renewed every ttl/3 by a thread); yields False if taken."""
+        if not self.store.acquire_lease(name, self.holder, ttl_s):
+            yield False
+            return
+        done = threading.Event()
+
+        def renew() -> None:
+            while not done.wait(ttl_s / 3):
+                try:
+                    if not self.store.acquire_lease(name, self.holder, ttl_s):
+                        log.error("lease lost while working", extra={"lease": name})
+                except Exception as error:  # noqa: BLE001 - keep working; the lease just expires
+                    log.warning("lease renewal failed", extra={"lease": name, "error": str(error)})
+
+        renewer = threading.Thread(target=renew, name=f"lease:{name}", daemon=True)
+        renewer.start()
+        try:
+            yield True
+        finally:
+            done.set()
+            renewer.join(5)
+            try:
+                self.store.release_lease(name, self.holder)
+            except Exception:  # noqa: BLE001 - it expires by itself
+                pass
+
+    # ----------------------------------------------------------------- back-off per source
+
+    def _due(self, key: str) -> bool:
+        return time.monotonic() >= self._not_before.get(key, 0.0)
+
+    def _failed(self, key: str, interval_s: float) -> None:
+        from intake.sources.imap import backoff_delay
+        self._failures[key] = self._failures.get(key, 0) + 1
+        delay = backoff_delay(self._failures[key], base=interval_s, cap=max(interval_s, 1800.0))
+        self._not_before[key] = time.monotonic() + delay - interval_s  # the next tick comes after interval_s anyway
+
+    def _succeeded(self, key: str) -> None:
+        self._failures.pop(key, None)
+        self._not_before.pop(key, None)
+
+    # ----------------------------------------------------------------- jobs
+
+    def poll_mailbox(self, box: MailboxConfig) -> int:
+        """One poll of one mailbox under its lease; returns the number of new raws (0 when skipped)."""
+        from intake.sources.imap import poll_mailbox
+
+        key = f"imap:{box.authority()}"
+        if self.stop.is_set() or not self._due(key):
+            return 0
+        with self.lease(f"poll:{key}", ttl_s=max(120.0, 3 * box.interval_s)) as mine:
+            if not mine:
+                log.info("mailbox is being polled by another process; skipped", extra={"mailbox": box.label})
+                return 0
+            try:
+                results = poll_mailbox(box, self.store, self.state, stop=self.stop)
+            except Exception as error:  # noqa: BLE001 - logged, retried later with back-off
+                self._failed(key, box.interval_s)
+                log.error("mailbox poll failed", extra={"mailbox": box.label, "error": _short(error),
+                                                       "failures": self._failures[key]})
+                return 0
+        self._succeeded(key)
+        return sum(r.stored for r in results)
+
+    def poll_fax(self, fax: FaxDirConfig) -> int:
+        from intake.sources.fax import FaxPoller
+
+        poller = self._fax_pollers.get(fax.path)
+        if poller is None:
+            poller = self._fax_pollers[fax.path] = FaxPoller(fax, self.store, self.state, stop=self.stop)
+        if self.stop.is_set() or not self._due(poller.key):
+            return 0
+        with self.lease(f"poll:{poller.key}", ttl_s=max(120.0, 3 * fax.interval_s)) as mine:
+            if not mine:
+                return 0
+            try:
+                result = poller.poll()
+                self.state.polled(poller.key, "; ".join(result.errors) or None)
+            except Exception as error:  # noqa: BLE001
+                self._failed(poller.key, fax.interval_s)
+                log.error("fax folder poll failed", extra={"folder": fax.path, "error": _short(error)})
+                try:
+                    self.state.polled(poller.key, _short(error))
+                except Exception:  # noqa: BLE001 - the database may be what failed
+                    pass
+                return 0
+        self._succeeded(poller.key)
+        return result.stored
+
+    def executor(self):
+        if self._executor is None:
+            from intake.config import load_config
+            from intake.executor import Executor, default_workers
+            self._executor = Executor(load_config(self.config_path),
+                                      workers=self.workers if self.workers is not None else default_workers())
+        return self._executor
+
+    def process_pending(self, limit: Optional[int] = None) -> dict:
+        """Read pending raws (and earlier failures below the attempt limit), a few at a time.
+
+        Only one thread per process reads at a time (others return at once), and only one process per
+        database (a lease), so a raw is never read twice concurrently."""
+        from intake.ingest import process_raw_ids
+
+        total: dict[str, Any] = {"processed": 0, "failed": 0, "decisions": {}}
+        if not self._process_lock.acquire(blocking=False):
+            return total
+        try:
+            with self.lease("process-pending", ttl_s=600.0) as mine:
+                if not mine:
+                    return total
+                budget = limit if limit is not None else self.settings.process_limit
+                retried: set[int] = set()
+                while budget > 0 and not self.stop.is_set():
+                    ids = self.store.pending_raw_ids(limit=min(PROCESS_CHUNK, budget))
+                    if not ids:
+                        ids = [i for i in self._retryable() if i not in retried][:min(PROCESS_CHUNK, budget)]
+                        retried.update(ids)
+                    if not ids:
+                        break
+                    done = process_raw_ids(self.store, self.executor().map, ids)
+                    budget -= len(ids)
+                    total["processed"] += done["processed"]
+                    total["failed"] += done["failed"]
+                    for decision, count in done["decisions"].items():
+                        total["decisions"][decision] = total["decisions"].get(decision, 0) + count
+        finally:
+            self._process_lock.release()
+        if total["processed"] or total["failed"]:
+            log.info("messages read", extra=total)
+        return total
+
+    def _retryable(self) -> list[int]:
+        from sqlalchemy import select
+
+        from outputs.models import RawMessage
+        with self.store.session() as s:
+            return list(s.scalars(select(RawMessage.id).where(RawMessage.status == "failed",
+                                                              RawMessage.attempts < MAX_ATTEMPTS)
+                                  .order_by(RawMessage.id).limit(100)).all())
+
+    def poll_all(self) -> int:
+        """One round: every mailbox, every fax folder, then read what came."""
+        new = 0
+        for box in self.sources.mailboxes:
+            new += self.poll_mailbox(box)
+        for fax in self.sources.fax_dirs:
+            new += self.poll_fax(fax)
+        return new
+
+    def reminders(self) -> int:
+        """The procedure's follow-up calls (DOMAIN.md): three reminders, then an SMS and *waiting for client*.
+
+        Kept generic: for each open dossier, one `reminder` event per step is recorded when it falls due
+        (`reminders.every_h`, default 24 h, after the opening or the previous step). Nothing is sent here;
+        the timeline shows what is due and a person (or a later connector) acts on it.
+        """
+        from sqlalchemy import func, select
+
+        from intake.config import load_config
+        from outputs.models import Dossier, Event, utc
+
+        settings = load_config(self.config_path).section("reminders") or {}
+        every = timedelta(hours=float(settings.get("every_h", 24)) if isinstance(settings, dict) else 24)
+        steps = ["call_1", "call_2", "call_3", "sms_waiting_for_client"]
+        now = datetime.now(timezone.utc)
+        added = 0
+        with self.lease("reminders", ttl_s=300.0) as mine:
+            if not mine:
+                return 0
+            with self.store.session() as s:
+                dossiers = s.execute(select(Dossier.id, Dossier.opened_at).where(Dossier.status == "open")).all()
+                for dossier_id, opened_at in dossiers:
+                    if self.stop.is_set():
+                        break
+                    done = s.execute(select(func.count(), func.max(Event.at)).where(
+                        Event.dossier_id == dossier_id, Event.kind == "reminder")).one()
+                    count, last = done
+                    if count >= len(steps):
+                        continue
+                    since = utc(last) or utc(opened_at)
+                    if since is None or now - since < every:
+                        continue
+                    s.add(Event(kind="reminder", at=now, dossier_id=dossier_id, actor="scheduler",
+                                detail={"step": steps[count], "number": count + 1,
+                                        "status": "waiting_for_client" if count + 1 == len(steps) else None}))
+                    added += 1
+        if added:
+            log.info("reminders due", extra={"reminders": added})
+        return added
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.close()
+        self.store.close()
+
+
+def _short(error: BaseException) -> str:
+    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    return f"{type(error).__name__}: {text}"[:500]
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def poll_once(database_url: str, config_path: Optional[str] = None, *, process: bool = True,
+              workers: Optional[int] = None) -> int:
+    """`intake poll`: every mailbox and fax folder once, then read what is pending. Exit code 0 when every
+    source answered, `ExitCode.mailbox` when one failed (the others were still polled)."""
+    service = Service(database_url, config_path, workers=workers)
+    try:
+        if not service.sources.mailboxes and not service.sources.fax_dirs:
+            log.warning("no mailbox or fax folder configured (INTAKE_MAILBOXES, INTAKE_FAX_DIRS or --config)")
+        new = service.poll_all()
+        summary = service.process_pending() if process else {}
+        log.info("poll done", extra={"new": new, **summary})
+        return ExitCode.mailbox if service._failures else ExitCode.ok
+    finally:
+        service.close()
+
+
+def build_scheduler(service: Service):
+    """APScheduler jobs: one per mailbox and fax folder (max_instances=1, coalesced), and the reminders."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    scheduler = BackgroundScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1,
+                                                                  "misfire_grace_time": 30})
+    start = datetime.now(timezone.utc)
+
+    def mailbox_job(box: MailboxConfig) -> None:
+        service.poll_mailbox(box)
+        service.process_pending()  # also what an earlier poll or another door left pending
+
+    def fax_job(fax: FaxDirConfig) -> None:
+        service.poll_fax(fax)
+        service.process_pending()
+
+    for box in service.sources.mailboxes:
+        scheduler.add_job(mailbox_job, "interval", seconds=box.interval_s, args=[box], id=f"mail:{box.label}",
+                          next_run_time=start)
+    for fax in service.sources.fax_dirs:
+        scheduler.add_job(fax_job, "interval", seconds=fax.interval_s, args=[fax], id=f"fax:{fax.path}",
+                          next_run_time=start)
+    scheduler.add_job(service.reminders, "interval", seconds=REMINDER_INTERVAL_S, id="reminders",
+                      next_run_time=start + timedelta(seconds=5))
+    return scheduler
+
+
+def _start_portal(database_url: str, host: str, port: int):
+    """The review portal in a thread (uvicorn), when reviewdesk is installed; returns the server or None."""
+    try:
+        from reviewdesk.app import create_app
+    except ImportError:
+        log.warning("review portal not available (reviewdesk not installed): scheduler only")
+        return None
+    import uvicorn
+
+    server = uvicorn.Server(uvicorn.Config(create_app(database_url), host=host, port=port, log_level="info",
+                                           server_header=False, proxy_headers=False))
+    server.install_signal_handlers = lambda: None  # type: ignore[method-assign] - the main thread owns signals
+    threading.Thread(target=server.run, name="portal", daemon=True).start()
+    return server
+
+
+def run_service(database_url: str, config_path: Optional[str] = None, host: str = "127.0.0.1",
+                port: int = 8000, portal: bool = True) -> int:
+    """`intake run`: the scheduler (and the portal) until SIGINT/SIGTERM; then finish the current message,
+    release the leases and exit 0."""
+    service = Service(database_url, config_path)
+    scheduler = build_scheduler(service)
+    stopping = threading.Event()
+
+    def on_signal(signum, _frame) -> None:
+        log.info("stopping after the current message", extra={"signal": signal.Signals(signum).name})
+        service.stop.set()
+        stopping.set()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    server = None
+    try:
+        server = _start_portal(database_url, host, port) if portal else None
+        scheduler.start()
+        log.info("intake running", extra={"mailboxes": len(service.sources.mailboxes),
+                                          "fax_dirs": len(service.sources.fax_dirs),
+                                          "portal": f"http://{host}:{port}/" if server else None})
+        while not stopping.wait(1.0):
+            pass
+    finally:
+        service.stop.set()
+        if scheduler.running:
+            scheduler.shutdown(wait=True)     # running jobs see the stop flag and end after their message
+        if server is not None:
+            server.should_exit = True
+        service.close()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    log.info("intake stopped")
+    return ExitCode.ok
+
+
+if __name__ == "__main__":  # pragma: no cover - `python scheduler.py DATABASE_URL` = intake run --no-portal
+    import sys
+    from intake.logs import setup_logging
+    setup_logging()
+    try:
+        sys.exit(run_service(sys.argv[1] if len(sys.argv) > 1 else "sqlite:///intake.db", portal=False))
+    except IntakeError as error:
+        print(f"intake: {error}", file=sys.stderr)
+        sys.exit(error.exit_code)
