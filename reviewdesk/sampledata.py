@@ -33,6 +33,20 @@ def make_email(subject: str, body: str, sender: str = "agence.lyon@allianz.examp
     return message.as_bytes()
 
 
+def pdf_pages(data: bytes) -> list[Page]:
+    """Text and word boxes (PDF points, top-left origin) of a PDF's text layer, as the parsers give them."""
+    import io
+    import pdfplumber
+    pages = []
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            words = [Word(text=w["text"], x0=w["x0"], y0=w["top"], x1=w["x1"], y1=w["bottom"])
+                     for w in page.extract_words()]
+            pages.append(Page(number=number, text=page.extract_text() or "", words=words, width=float(page.width),
+                              height=float(page.height)))
+    return pages
+
+
 def _words(text: str) -> list[Word]:
     """Fake word boxes on a 600-unit wide page, one line per text line, so highlights have boxes to draw."""
     out = []
@@ -62,17 +76,19 @@ def add_message(store, *, subject: str, body: str, channel: str = "allianz_agenc
     attachments_out = []
     if attachment is not None:
         name, ctype, data = attachment
-        text = f"Pièce jointe {name}"
+        pages = pdf_pages(data) if ctype == "application/pdf" else [Page(number=1, text=f"Pièce jointe {name}")]
         documents.append(Document(name=name, filename=name, content_type=ctype, sha256=hashlib.sha256(data).hexdigest(),
-                                  size=len(data), pages=[Page(number=1, text=text)]))
+                                  size=len(data), pages=pages))
         attachments_out.append(AttachmentOut(filename=name, content_type=ctype, sha256=hashlib.sha256(data).hexdigest(),
-                                             pages=1))
+                                             pages=len(pages)))
     message = ParsedMessage(kind="email", subject=subject, sender=sender, body=documents[0], attachments=documents[1:],
                             html=html)
 
     def located(value: Optional[str], conf: float) -> Optional[FieldOut]:
-        if value and value in body:
-            return FieldOut(confidence=conf, evidence=value, part="body", page=1)
+        for doc in reversed(documents):   # the attachment first: that is where a form's values are read
+            for page in doc.pages:
+                if value and value in page.text:
+                    return FieldOut(confidence=conf, evidence=value, part=doc.name, page=page.number)
         return None
 
     fields = {name: f for name, f in (("claim_number", located(claim, confidence)),

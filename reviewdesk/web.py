@@ -104,6 +104,8 @@ def format_age(moment) -> str:
     if moment is None:
         return "—"
     seconds = max(0, int((datetime.now(timezone.utc) - utc(moment)).total_seconds()))
+    if seconds < 60:
+        return "à l'instant"
     if seconds < 3600:
         return f"il y a {seconds // 60} min"
     if seconds < 86400:
