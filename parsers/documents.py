@@ -1,0 +1,68 @@
+"""One attachment's bytes to a Document: type detected from content, then the matching reader.
+
+Every reader failure ends in `Document.error`; nothing here raises, so a broken attachment never costs
+the rest of the message.
+"""
+from __future__ import annotations
+
+import hashlib
+from typing import Optional
+
+from intake.config import Limits
+from intake.models import Document, Page
+from parsers import sniff as sn
+from parsers.charsets import decode_bytes
+from parsers.html import html_to_text
+from parsers.ocr import DEFAULT_ENGINE, OcrEngine
+
+TEXT_LIKE = {sn.TEXT, "text/enriched", "text/richtext", "text/csv", "text/x-csv", "message/delivery-status",
+             "message/disposition-notification", "text/rfc822-headers", "message/rfc822-headers", sn.EMAIL}
+NO_TEXT = {sn.CALENDAR, sn.VCARD, "text/x-vcard", "application/pkcs7-signature", "application/x-pkcs7-signature",
+           "application/pgp-signature", "application/ics"}
+MAX_TEXT_CHARS = 2_000_000
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def text_document(name: str, text: str, data: bytes, content_type: str = sn.TEXT, **extra) -> Document:
+    return Document(name=name, content_type=content_type, sha256=sha256(data), size=len(data),
+                    pages=[Page(number=1, text=text[:MAX_TEXT_CHARS])], **extra)
+
+
+def read_document(data: bytes, name: str, limits: Limits, *, filename: Optional[str] = None,
+                  declared: Optional[str] = None, charset: Optional[str] = None, ocr: bool = True,
+                  engine: OcrEngine = DEFAULT_ENGINE, content_type: Optional[str] = None) -> Document:
+    """Read an attachment (PDF, image, text, HTML...) into a Document; unknown types keep no text."""
+    ctype = content_type or sn.sniff(data, filename or name, declared)
+    doc = Document(name=name, filename=filename, content_type=ctype, declared_type=declared,
+                   sha256=sha256(data), size=len(data))
+    if not data:
+        doc.error = "empty_attachment"
+        return doc
+    try:
+        if ctype == sn.PDF:
+            from parsers.pdf import read_pdf
+            result = read_pdf(data, limits, engine, ocr=ocr)
+            doc.pages, doc.error = result.pages, result.error
+            doc.ocr = result.ocr
+        elif ctype in sn.IMAGE_TYPES:
+            from parsers.images import read_image
+            result = read_image(data, limits, engine, ocr=ocr)
+            doc.pages, doc.error = result.pages, result.error
+            doc.ocr = any(p.ocr for p in result.pages)
+        elif ctype in NO_TEXT:
+            pass
+        elif ctype == sn.HTML or (declared or "").startswith("text/html"):
+            html = decode_bytes(data[: limits.html_max_bytes], charset)
+            doc.pages = [Page(number=1, text=html_to_text(html, limits.html_max_bytes))]
+        elif ctype in TEXT_LIKE or ctype.startswith("text/"):
+            doc.pages = [Page(number=1, text=decode_bytes(data[:MAX_TEXT_CHARS], charset))]
+        else:
+            doc.error = "unsupported_type"
+    except MemoryError:
+        doc.error = "too_large"
+    except Exception as error:  # last line of defence: a library bug costs this document only
+        doc.error = f"read_failed: {type(error).__name__}"
+    return doc

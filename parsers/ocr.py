@@ -1,0 +1,196 @@
+"""OCR of one page image: preprocessing (grayscale, square pixels, deskew, Otsu) and a swappable engine.
+
+Fax pages arrive skewed, in 204x98 dpi "standard" mode or upside down; Tesseract copes far better with
+square, straight, binarised pages, so we fix those cheaply with numpy before calling it. The engine hides
+behind `OcrEngine` so another one (a cloud API, a different binary) can replace Tesseract in one place.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Protocol
+
+import numpy as np
+from PIL import Image
+
+from intake.config import Limits
+from intake.models import Page, Word
+from parsers._exec import tesseract
+
+MAX_OCR_SIDE = 5000          # a longer side than this only slows Tesseract down: downsample
+MIN_TEXT_DPI = 150           # below this, upsample before OCR
+LOW_CONFIDENCE = 0.60        # mean word confidence under which orientation is questioned
+MAX_DESKEW_DEG = 6.0
+
+
+class OcrEngine(Protocol):
+    """Anything that turns a page image into a Page (text, words with pixel boxes and confidences)."""
+
+    def ocr_image(self, image: Image.Image, limits: Limits) -> Page: ...
+
+
+@dataclass
+class Prepared:
+    image: Image.Image
+    dpi: int
+
+
+def image_dpi(image: Image.Image) -> tuple[float, float]:
+    """(x, y) resolution from the file, 0 when absent or nonsense (EXIF dpi 0 exists)."""
+    dpi = image.info.get("dpi") or (0, 0)
+    try:
+        x, y = float(dpi[0] or 0), float(dpi[1] or 0)
+    except (TypeError, ValueError, IndexError):
+        return 0.0, 0.0
+    if not (20 <= x <= 2400):
+        x = 0.0
+    if not (20 <= y <= 2400):
+        y = 0.0
+    return x, y
+
+
+def to_gray(image: Image.Image) -> Image.Image:
+    if image.mode == "L":
+        return image
+    if image.mode in ("RGBA", "LA", "P", "PA"):
+        image = image.convert("RGBA")
+        white = Image.new("RGBA", image.size, (255, 255, 255, 255))
+        image = Image.alpha_composite(white, image)
+    return image.convert("L")
+
+
+def square_and_scale(image: Image.Image, dpi: tuple[float, float], limits: Limits) -> Prepared:
+    """Make pixels square (fax standard mode is 204x98 dpi), upsample low resolutions, cap giant pages."""
+    xdpi, ydpi = dpi
+    w, h = image.size
+    if xdpi and ydpi and abs(xdpi - ydpi) / max(xdpi, ydpi) > 0.15:
+        if ydpi < xdpi:
+            h = round(h * xdpi / ydpi)
+        else:
+            w = round(w * ydpi / xdpi)
+        ydpi = xdpi = max(xdpi, ydpi)
+    eff = xdpi or ydpi or 0
+    scale = 1.0
+    if eff and eff < MIN_TEXT_DPI:
+        scale = 300.0 / eff
+    cap = min(MAX_OCR_SIDE / max(w * scale, h * scale, 1), (limits.max_image_pixels / max(w * h * scale * scale, 1)) ** 0.5)
+    scale = min(scale, cap) if cap < scale else scale
+    nw, nh = max(1, round(w * scale)), max(1, round(h * scale))
+    if (nw, nh) != image.size:
+        image = image.resize((nw, nh), Image.Resampling.LANCZOS if scale < 1 or (nw, nh) != (w, h) else Image.Resampling.BICUBIC)
+    return Prepared(image, int(round(eff * scale)) if eff else 0)
+
+
+def otsu_threshold(arr: np.ndarray) -> int:
+    hist = np.bincount(arr.ravel(), minlength=256).astype(np.float64)
+    total = hist.sum()
+    if total == 0:
+        return 128
+    levels = np.arange(256, dtype=np.float64)
+    w0 = np.cumsum(hist)
+    w1 = total - w0
+    m0 = np.cumsum(hist * levels)
+    mt = m0[-1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        between = (mt * w0 / total - m0) ** 2 / (w0 * w1)
+    between = np.nan_to_num(between)
+    return int(np.argmax(between))
+
+
+def binarize(image: Image.Image) -> Image.Image:
+    """Otsu on the gray levels; an already two-tone page is returned unchanged."""
+    arr = np.asarray(image, dtype=np.uint8)
+    if arr.size == 0:
+        return image
+    t = otsu_threshold(arr)
+    out = np.where(arr > t, 255, 0).astype(np.uint8)
+    return Image.fromarray(out, mode="L")
+
+
+def skew_angle(image: Image.Image) -> float:
+    """Skew in degrees by projection profile: the rotation that makes row sums of dark pixels most peaked.
+
+    Done on a downsampled copy (long side ~1000 px), coarse then fine, so it costs a few milliseconds."""
+    w, h = image.size
+    factor = max(w, h) / 1000.0
+    small = image.resize((max(1, int(w / factor)), max(1, int(h / factor)))) if factor > 1 else image
+    dark = Image.fromarray(np.where(np.asarray(small) < 128, 255, 0).astype(np.uint8), mode="L")
+    if np.count_nonzero(np.asarray(dark)) < 50:
+        return 0.0
+
+    def score(angle: float) -> float:
+        rows = np.asarray(dark.rotate(angle, resample=Image.Resampling.NEAREST, expand=False, fillcolor=0), dtype=np.float32).sum(axis=1)
+        return float(np.sum(np.diff(rows) ** 2))
+
+    best = max(np.arange(-MAX_DESKEW_DEG, MAX_DESKEW_DEG + 0.01, 1.0), key=score)
+    fine = max(np.arange(best - 0.8, best + 0.81, 0.2), key=score)
+    return float(round(fine, 2))
+
+
+def deskew(image: Image.Image) -> Image.Image:
+    angle = skew_angle(image)
+    if abs(angle) < 0.3:
+        return image
+    return image.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
+
+
+def preprocess(image: Image.Image, limits: Limits) -> Prepared:
+    dpi = image_dpi(image)
+    gray = to_gray(image)
+    prepared = square_and_scale(gray, dpi, limits)
+    img = deskew(prepared.image)
+    img = binarize(img)
+    return Prepared(img, prepared.dpi)
+
+
+def words_to_page(words: list[tesseract.TsvWord], size: tuple[int, int]) -> Page:
+    lines: list[str] = []
+    out: list[Word] = []
+    current: Optional[tuple[int, int, int]] = None
+    buf: list[str] = []
+    for w in words:
+        if w.line_key != current:
+            if buf:
+                lines.append(" ".join(buf))
+            if current is not None and w.line_key[:2] != current[:2]:
+                lines.append("")
+            buf, current = [], w.line_key
+        buf.append(w.text)
+        out.append(Word(text=w.text, x0=w.left, y0=w.top, x1=w.left + w.width, y1=w.top + w.height, conf=w.conf / 100.0))
+    if buf:
+        lines.append(" ".join(buf))
+    confs = [w.conf for w in out if w.conf is not None]
+    mean = round(sum(confs) / len(confs), 3) if confs else None
+    return Page(number=1, text="\n".join(lines).strip(), words=out, width=size[0], height=size[1], ocr=True, ocr_confidence=mean)
+
+
+def _score(page: Page) -> float:
+    return (page.ocr_confidence or 0.0) * min(len(page.words), 50)
+
+
+class TesseractEngine:
+    """Tesseract through `_exec.tesseract`, with a bounded orientation check (OSD, then 180 degrees)."""
+
+    def ocr_image(self, image: Image.Image, limits: Limits) -> Page:
+        prepared = preprocess(image, limits)
+        return self.ocr_prepared(prepared, limits)
+
+    def _recognise(self, img: Image.Image, dpi: int, limits: Limits) -> Page:
+        psm = 6 if img.size[1] < 300 else 3
+        words = tesseract.tsv_words(img, languages=limits.ocr_languages, psm=psm, dpi=dpi or None, timeout_s=limits.ocr_timeout_s)
+        return words_to_page(words, img.size)
+
+    def ocr_prepared(self, prepared: Prepared, limits: Limits) -> Page:
+        img, dpi = prepared.image, prepared.dpi
+        page = self._recognise(img, dpi, limits)
+        if (page.ocr_confidence or 0) >= LOW_CONFIDENCE and len(page.words) >= 5:
+            return page
+        if min(img.size) < 200:
+            return page
+        # Low confidence or almost nothing read: the page may be rotated. Ask OSD once, else try 180.
+        rotation, conf = tesseract.osd_rotation(img, timeout_s=limits.ocr_timeout_s)
+        turn = rotation if (rotation and conf >= 1.0) else 180
+        candidate = self._recognise(img.rotate(-turn, expand=True), dpi, limits)
+        return candidate if _score(candidate) > _score(page) else page
+
+
+DEFAULT_ENGINE: OcrEngine = TesseractEngine()
