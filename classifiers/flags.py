@@ -53,7 +53,7 @@ def cause_repaired(segs: list[Segment], cs: Compiled) -> Optional[Hit]:
                 before = text[max(a, m.start() - 25):m.start()]
                 if re.search(r"\b(pas|non|ni|jamais|avant|si|une fois|des que|apres)\b[^.]*$", before, re.IGNORECASE):
                     continue
-                if re.match(r"\s*\?", text[m.end():m.end() + 3]):
+                if re.search(r"\b(non|pas|jamais|ni)\b", m.group(0)) or re.match(r"\s*\?", text[m.end():m.end() + 3]):
                     continue
                 positive = Hit(True, c.labelled_weak, seg.text[m.start():m.end()], seg, m.start())
                 break

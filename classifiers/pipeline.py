@@ -232,12 +232,14 @@ def classify(msg: ParsedMessage, config: Any) -> Extraction:
     peril = kinds.peril(segs, cs, None, signals) if doc_type != "other" or gi else None
 
     leak_search = flags.request(segs, cs, cs.leak_search)
-    if leak_search and peril in ("water_damage", "leak_search", None):
-        fields["leak_search_requested"] = _fv(leak_search)
-        peril = "leak_search"
     leak_repair = flags.request(segs, cs, cs.leak_repair)
     if leak_repair:
         fields["leak_repair_requested"] = _fv(leak_repair)
+    if leak_search:
+        fields["leak_search_requested"] = _fv(leak_search)
+        # the mission IS a leak search (a search with a repair request stays water damage: both rules apply)
+        if peril in ("water_damage", "leak_search", None) and not leak_repair and doc_type != "other":
+            peril = "leak_search"
     aesthetic = flags.request(segs, cs, cs.aesthetic)
     if aesthetic:
         fields["aesthetic_repair_requested"] = _fv(aesthetic)
