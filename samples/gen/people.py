@@ -45,14 +45,26 @@ MAIL_DOMAINS = ["gmail.com", "orange.fr", "free.fr", "wanadoo.fr", "laposte.net"
 ASCII = str.maketrans("àâäéèêëîïôöùûüçÀÂÉÈÊËÎÏÔÖÙÛÜÇ' ", "aaaeeeeiioouuucAAEEEEIIOOUUUC--")
 
 
+def _valid(number: str) -> bool:
+    """Only numbers that exist in the French numbering plan (07 0x..07 2x are not assigned, for instance)."""
+    import phonenumbers
+    return phonenumbers.is_valid_number(phonenumbers.parse(number))
+
+
 def e164_mobile(rng: random.Random) -> str:
-    return "+33" + rng.choice("67") + "".join(rng.choice("0123456789") for _ in range(8))
+    while True:
+        number = "+33" + rng.choice("67") + "".join(rng.choice("0123456789") for _ in range(8))
+        if _valid(number):
+            return number
 
 
 def e164_land(rng: random.Random, postcode: str) -> str:
     region = {"7": "1", "9": "1", "6": "4", "1": "4", "8": "4", "3": "5", "4": "2", "2": "3", "5": "3"}
     first = region.get(postcode[0], "2")
-    return "+33" + first + "".join(rng.choice("0123456789") for _ in range(8))
+    while True:
+        number = "+33" + first + "".join(rng.choice("0123456789") for _ in range(8))
+        if _valid(number):
+            return number
 
 
 def phone_fr(e164: str, rng: random.Random, style: Optional[int] = None) -> str:

@@ -145,7 +145,7 @@ def agency_pdf_mail(case: Case, rng: random.Random, agency: Agency, *, acro: boo
     pdf = forms.render_pdf([forms.agency_layout(form, acro=acro, checkboxes=checkboxes)], title="Ordre de mission")
     shown = case.claim_other or case.claim_written or ""
     case.subject = case.subject or rng.choice([f"ODM {shown} - {case.insured.last_name}",
-                                               f"Ordre de mission sinistre n° {shown}",
+                                               f"Ordre de mission sinistre {shown}",
                                                f"Mission {rng.choice(PERIL_LABEL[case.peril])} - {case.insured.last_name} - {shown}"])
     case.sender = agency.email
     text = agency_mail_text(case, rng, agency, "l'ordre de mission")
@@ -241,7 +241,8 @@ def broker_info(case: Case, rng: random.Random, b: Broker, prose: bool) -> str:
         return (f"Il s'agit de {full_name(p, rng, 0).strip()}, demeurant {p.street}, {p.postcode} {p.city}, "
                 f"joignable au {phone_fr(p.phone, rng)}{' ou par mail ' + p.email if p.email else ''}. "
                 f"Le sinistre (réf. Allianz {claim}) est survenu le {when}.\n\n{desc}\n{occ}")
-    lines = [f"N° de sinistre : {claim}" if claim else None,
+    label = "Sinistre" if claim and claim.startswith("N°") else "N° de sinistre"
+    lines = [f"{label} : {claim}" if claim else None,
              f"Assuré : {full_name(p, rng).strip()}", f"Adresse : {p.street} - {p.postcode} {p.city}",
              f"Tél. assuré : {phone_fr(p.phone, rng)}", f"Email : {p.email}" if p.email else None,
              f"Date du sinistre : {when}", f"Nature : {rng.choice(PERIL_LABEL[case.peril])}",
@@ -265,7 +266,7 @@ def broker_subject(case: Case, rng: random.Random) -> str:
     if not claim:
         return f"Ordre de mission - {label} - {name}"
     return rng.choice([f"Sinistre {claim} - {label} - {name}", f"ODM Allianz / {name} / {claim}",
-                       f"Mission {label} - Sin. {claim}", f"{name} - sinistre n° {claim}"])
+                       f"Mission {label} - Sin. {claim}", f"{name} - sinistre {claim}"])
 
 
 def broker_mail(case: Case, rng: random.Random, b: Broker, *, variant: str = "plain", prose: bool = False,

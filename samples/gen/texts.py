@@ -159,15 +159,25 @@ def describe(case: Case, rng: random.Random, repair_date: str = "") -> str:
 
 def occupancy_phrase(case: Case, rng: random.Random) -> str:
     """A free-form sentence on who lives where, e.g. 'L'assuré est locataire de son appartement.'"""
-    occ = {"owner_occupier": ["propriétaire occupant", "propriétaire et occupe les lieux"],
-           "non_occupying_owner": ["propriétaire non occupant", "propriétaire bailleur", "PNO"],
-           "tenant": ["locataire", "locataire (LOC)"]}
-    dwe = {"house": ["d'une maison individuelle", "d'un pavillon", "d'une villa"],
-           "apartment": ["d'un appartement", "d'un appartement en copropriété", "d'un appt au 3e étage"]}
-    if not case.occupancy and not case.dwelling:
+    noun = {"house": ["maison individuelle", "pavillon", "villa"],
+            "apartment": ["appartement", "appartement en copropriété", "appt au 3e étage"]}
+    occ, dwe = case.occupancy, case.dwelling
+    if not occ and not dwe:
         return ""
-    if case.occupancy and case.dwelling:
-        return f"L'assuré est {rng.choice(occ[case.occupancy])} {rng.choice(dwe[case.dwelling])}."
-    if case.occupancy:
-        return f"L'assuré est {rng.choice(occ[case.occupancy])}."
-    return f"Il s'agit {rng.choice(dwe[case.dwelling])}."
+    if occ and dwe:
+        n = rng.choice(noun[dwe])
+        article = "sa" if n in ("maison individuelle", "villa") else "son"
+        return rng.choice({
+            "owner_occupier": [f"L'assuré est propriétaire occupant de {article} {n}.",
+                               f"Assuré propriétaire occupant (PO), {n}.",
+                               f"L'assuré est propriétaire de {article} {n} et y habite."],
+            "non_occupying_owner": [f"L'assuré est propriétaire non occupant ({n} mis en location).",
+                                    f"L'assuré est propriétaire bailleur, {n} loué.",
+                                    f"Assuré PNO, {n}."],
+            "tenant": [f"L'assuré est locataire de {article} {n}.", f"Assuré locataire (LOC), {n}.",
+                       f"L'assuré occupe le bien en tant que locataire ({n})."],
+        }[occ])
+    if occ:
+        return {"owner_occupier": "L'assuré est propriétaire occupant.", "tenant": "L'assuré est locataire.",
+                "non_occupying_owner": "L'assuré est propriétaire bailleur."}[occ]
+    return f"Il s'agit d'un(e) {rng.choice(noun[dwe])}."

@@ -12,6 +12,9 @@ from typing import Optional
 GLASS_NOTE = "Vérifier si expertise"
 VEHICLE_NOTE = "choc de véhicule si devis entre 300 et 800€ rendre le dossier si devis > 800 € = expertise"
 EXPERTISE_PERILS = ("glass_breakage", "vehicle_impact", "key_loss")
+# DOMAIN.md names only the CS2I queue; other reviews go to the shipped default configuration's review queue
+# (intake/default_config.yaml, rules.review_queue).
+REVIEW_QUEUE = "review"
 
 
 @dataclass
@@ -137,7 +140,8 @@ class Case:
                 amount_eur=self.amount, cause_repaired=self.cause_repaired if self.peril == "water_damage" else None,
                 description=self.description, expertise_on_site=on_site, expertise_note=note,
                 management_limit_eur=limit, decision="manual_review" if reasons else "auto_open",
-                queue="allianz_team" if self.channel == "allianz_cs2i" else None, reasons=reasons,
+                queue=("allianz_team" if self.channel == "allianz_cs2i" else REVIEW_QUEUE) if reasons else None,
+                reasons=reasons,
             )
         return rec
 
