@@ -108,6 +108,8 @@ POLL = "import sys; from scheduler import poll_once; sys.exit(poll_once(sys.argv
 def test_two_processes_polling_one_mailbox_take_each_message_once(dovecot, db_url):
     total = 150
     dovecot.append([mail(i) for i in range(total)])
+    from outputs.store import Store
+    Store(db_url).close()              # schema first (`intake db upgrade`), as a deployment does
     env = {**os.environ, "PYTHONPATH": str(REPO), "INTAKE_LOG_LEVEL": "INFO",
            "INTAKE_MAILBOXES": json.dumps([dovecot.mailbox_config(batch_size=5)])}
     procs = [subprocess.Popen([sys.executable, "-c", "from intake.logs import setup_logging; setup_logging(); "
@@ -115,7 +117,6 @@ def test_two_processes_polling_one_mailbox_take_each_message_once(dovecot, db_ur
              for _ in range(2)]
     logs = [p.communicate(timeout=300)[1] for p in procs]
     assert [p.returncode for p in procs] == [0, 0], logs
-    from outputs.store import Store
     with Store(db_url) as store:
         with store.session() as s:
             shas = s.scalars(select(RawMessage.sha256)).all()
