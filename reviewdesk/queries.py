@@ -46,6 +46,12 @@ def can_see_dossier(session: Session, user: User, dossier_id: str) -> bool:
                                                      visible_condition(session, user)).limit(1)) is not None
 
 
+def waiting_since() -> ColumnElement[Any]:
+    """When the message arrived (mailbox or fax time, else its Date header, else when it was stored):
+    the queue is served oldest first by this, and its age filter uses it too."""
+    return func.coalesce(RawMessage.received_at, RawMessage.date_header, RecordRow.created_at)
+
+
 def pending_condition() -> ColumnElement[bool]:
     return RecordRow.review_status == "pending"
 
@@ -72,7 +78,7 @@ class QueueFilter:
 
 @dataclass
 class QueuePage:
-    rows: list[RecordRow]
+    rows: list[tuple[RecordRow, Any]]      # (record, waiting since)
     total: int
     page: int
     pages: int
@@ -94,30 +100,36 @@ def queue_conditions(session: Session, user: User, filters: QueueFilter) -> list
     if filters.queue:
         conditions.append(RecordRow.queue == filters.queue)
     if filters.age in AGE_FILTERS:
-        conditions.append(RecordRow.created_at <= datetime.now(timezone.utc) - AGE_FILTERS[filters.age])
+        conditions.append(waiting_since() <= datetime.now(timezone.utc) - AGE_FILTERS[filters.age])
     return conditions
 
 
 def queue_page(session: Session, user: User, filters: QueueFilter) -> QueuePage:
     conditions = queue_conditions(session, user, filters)
-    total = session.scalar(select(func.count()).select_from(RecordRow).where(*conditions)) or 0
+    joined = select(func.count()).select_from(RecordRow).join(RawMessage, RawMessage.id == RecordRow.raw_message_id)
+    total = session.scalar(joined.where(*conditions)) if filters.age else \
+        session.scalar(select(func.count()).select_from(RecordRow).where(*conditions))
+    total = total or 0
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, filters.page), pages)
-    rows = list(session.scalars(select(RecordRow).where(*conditions)
-                                .order_by(RecordRow.created_at, RecordRow.id)
-                                .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)))
+    since = waiting_since()
+    rows = [tuple(r) for r in session.execute(
+        select(RecordRow, since).join(RawMessage, RawMessage.id == RecordRow.raw_message_id).where(*conditions)
+        .order_by(since, RecordRow.id).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))]
     return QueuePage(rows=rows, total=total, page=page, pages=pages, filters=filters)
 
 
 def neighbours(session: Session, user: User, record: RecordRow) -> tuple[Optional[int], Optional[int]]:
     """Previous and next pending records in queue order, for j/k navigation."""
+    since = waiting_since()
+    mine = session.scalar(select(since).select_from(RecordRow).join(RawMessage, RawMessage.id == RecordRow.raw_message_id)
+                          .where(RecordRow.id == record.id))
     base = [pending_condition(), visible_condition(session, user), RecordRow.id != record.id]
-    prev_id = session.scalar(select(RecordRow.id).where(*base, or_(
-        RecordRow.created_at < record.created_at, and_(RecordRow.created_at == record.created_at, RecordRow.id < record.id)))
-        .order_by(RecordRow.created_at.desc(), RecordRow.id.desc()).limit(1))
-    next_id = session.scalar(select(RecordRow.id).where(*base, or_(
-        RecordRow.created_at > record.created_at, and_(RecordRow.created_at == record.created_at, RecordRow.id > record.id)))
-        .order_by(RecordRow.created_at, RecordRow.id).limit(1))
+    query = select(RecordRow.id).join(RawMessage, RawMessage.id == RecordRow.raw_message_id)
+    prev_id = session.scalar(query.where(*base, or_(since < mine, and_(since == mine, RecordRow.id < record.id)))
+                             .order_by(since.desc(), RecordRow.id.desc()).limit(1))
+    next_id = session.scalar(query.where(*base, or_(since > mine, and_(since == mine, RecordRow.id > record.id)))
+                             .order_by(since, RecordRow.id).limit(1))
     return prev_id, next_id
 
 
@@ -132,6 +144,16 @@ def filter_options(session: Session, user: User) -> dict[str, list[str]]:
     return {"channels": sorted(channels), "queues": sorted(queues), "reasons": sorted(reasons)}
 
 
+def plate_variants(text: str) -> set[str]:
+    """A plate as typed, compact, and in the SIV form AB-123-CD (how the dossier stores it)."""
+    upper = text.strip().upper()
+    compact = "".join(ch for ch in upper if ch.isalnum())
+    variants = {v for v in (upper, compact) if len(v) >= 3}
+    if len(compact) == 7 and compact[:2].isalpha() and compact[2:5].isdigit() and compact[5:].isalpha():
+        variants.add(f"{compact[:2]}-{compact[2:5]}-{compact[5:]}")
+    return variants
+
+
 def search_dossiers(session: Session, user: User, text: str, limit: int = 100) -> tuple[list[Dossier], list[Dossier]]:
     """Active and closed dossiers matching a claim number, a last name or the other party's plate."""
     query = select(Dossier)
@@ -142,7 +164,7 @@ def search_dossiers(session: Session, user: User, text: str, limit: int = 100) -
         query = query.where(or_(
             Dossier.claim_number.like(f"%{compact}%") if compact else false(),
             func.upper(Dossier.last_name).like(like),
-            func.upper(cast(Dossier.extra, String)).like(f"%{compact}%") if compact else false(),
+            *[func.upper(cast(Dossier.extra, String)).like(f"%{variant}%") for variant in plate_variants(text)],
         ))
     if not user.is_admin:
         query = query.where(Dossier.id.in_(select(RecordRow.dossier_id).where(visible_condition(session, user),

@@ -132,6 +132,16 @@ def code(value: str, channel: Optional[str] = None) -> str:
     return normalised
 
 
+def plate(value: str, channel: Optional[str] = None) -> str:
+    """French SIV plates are kept as AB-123-CD; other plates upper-case as written."""
+    compact = re.sub(r"[\s\-.]", "", value).upper()
+    if not re.fullmatch(r"[A-Z0-9]{2,12}", compact):
+        raise FieldError("Immatriculation invalide.")
+    if re.fullmatch(r"[A-Z]{2}\d{3}[A-Z]{2}", compact):
+        return f"{compact[:2]}-{compact[2:5]}-{compact[5:]}"
+    return compact
+
+
 # Editable record fields: name -> (French label, validator, choices for a select or None).
 RECORD_FIELDS: dict[str, tuple[str, Callable[..., Any], Optional[tuple[str, ...]]]] = {
     "claim_number": ("N° de sinistre", claim_number, None),
@@ -159,7 +169,7 @@ RECORD_FIELDS: dict[str, tuple[str, Callable[..., Any], Optional[tuple[str, ...]
 # Dossier data kept in dossiers.extra (seed 001: IBAN, the other party).
 DOSSIER_FIELDS: dict[str, tuple[str, Callable[..., Any]]] = {
     "iban": ("IBAN", iban),
-    "other_party_plate": ("Immatriculation tiers", upper_text(20)),
+    "other_party_plate": ("Immatriculation tiers", lambda v, c=None: plate(v)),
     "other_party_make": ("Marque / modèle tiers", text(80)),
     "other_party_insurer": ("Assureur tiers", text(80)),
 }
