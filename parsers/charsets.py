@@ -53,7 +53,7 @@ def decode_bytes(data: bytes, charset: Optional[str] = None) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    if codec and codec != "ascii":
+    if codec and codec not in ("ascii", "utf-8", "cp1252"):
         try:
             return data.decode(codec, "replace")
         except (LookupError, ValueError):
