@@ -20,15 +20,34 @@ REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
 SCHEMA = Path(__file__).parents[1].parent / "shared" / "contract" / "mission-record.schema.json"
 
-# measured accuracy, minus a small margin; a regression below fails
-DECISION_MIN = 0.80
+# first honest run (2026-11-22, 112 records): decision 83.0 %, fields as commented; floors a few records under
+DECISION_MIN = 0.79
 FIELD_MIN = {
-    "document_type": 0.97, "channel": 0.88, "claim_number": 0.85, "order_number": 0.95,
-    "intermediary_code": 0.65, "peril": 0.90, "insured.civility": 0.50, "insured.last_name": 0.90,
-    "insured.first_name": 0.55, "insured.phone": 0.70, "insured.email": 0.85, "insured.street": 0.82,
-    "insured.postcode": 0.82, "insured.city": 0.82, "occupancy": 0.92, "dwelling": 0.93, "loss_date": 0.95,
-    "amount_eur": 0.95, "cause_repaired": 0.95, "expertise_on_site": 0.95, "expertise_note": 0.95,
-    "management_limit_eur": 0.95, "decision": DECISION_MIN, "queue": 0.80, "reasons": 0.70,
+    "document_type": 0.97,        # 100.0
+    "channel": 0.89,              # 92.0
+    "claim_number": 0.84,         # 87.1
+    "order_number": 0.95,         # 98.9
+    "intermediary_code": 0.66,    # 70.5
+    "peril": 0.92,                # 95.5
+    "insured.civility": 0.52,     # 56.8
+    "insured.last_name": 0.92,    # 95.5
+    "insured.first_name": 0.58,   # 62.5
+    "insured.phone": 0.90,        # 94.3
+    "insured.email": 0.89,        # 93.2
+    "insured.street": 0.84,       # 88.6
+    "insured.postcode": 0.83,     # 87.5
+    "insured.city": 0.83,         # 87.5
+    "occupancy": 0.93,            # 96.6
+    "dwelling": 0.93,             # 96.6
+    "loss_date": 0.95,            # 98.9
+    "amount_eur": 0.96,           # 100.0
+    "cause_repaired": 0.95,       # 98.9
+    "expertise_on_site": 0.95,    # 98.9
+    "expertise_note": 0.95,       # 98.9
+    "management_limit_eur": 0.95,  # 98.9
+    "decision": DECISION_MIN,     # 83.0
+    "queue": 0.76,                # 80.4
+    "reasons": 0.68,              # 72.3
 }
 
 
