@@ -102,8 +102,12 @@ def vocabulary(segs: list[Segment], cs: Compiled, field: str, values: dict[str, 
         line = seg.folded[start:b]
         if cs.not_stated is not None and cs.not_stated.match(line[:40].split("  ")[0]):
             return None
-        got = _vocab_value(line[:60], values)
+        got = _vocab_value(line[:80], values)
         if not got:
+            return None
+        # a flattened checkbox list names every option: the ticked one is not in the text
+        named = {name for name, pat in values.items() if pat is not None and pat.search(line[:80])}
+        if len(named) > 1:
             return None
         return got[0], start + got[1].end()
 

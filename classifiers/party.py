@@ -42,7 +42,8 @@ def parse_person(raw: str, cs: Compiled, family_first: bool = False) -> Optional
     m = cs.civility_any.match(folded)
     if m:
         for canon, pat in cs.civility_re:
-            if pat.fullmatch(folded[m.start():m.end()].strip()):
+            cm = pat.match(folded, m.start())
+            if cm and cm.end() == m.end():
                 civility = canon
                 break
         text, folded = text[m.end():].lstrip(" .,:"), folded[m.end():].lstrip(" .,:")
@@ -157,7 +158,7 @@ def name_hits(segments: list[Segment], cs: Compiled) -> list[Hit]:
         if seg.kind == "subject":
             continue
         for m in cs.civility_any.finditer(seg.folded):
-            if seg.in_signature(m.start()) or _foreign_line(seg, m.start(), cs):
+            if seg.in_signature(m.start()) or _foreign_line(seg, m.start(), cs) or m.group(0) == "M":
                 continue
             a, b = line_bounds(seg.text, m.start())
             line = seg.text[m.start():b]

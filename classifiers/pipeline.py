@@ -69,12 +69,13 @@ def _description(segs: list[Segment], cs: Compiled) -> Optional[Hit]:
 
     def read(seg: Segment, start: int):
         text = seg.text
-        end = start
-        blank = re.compile(r"\n\s*\n")
-        m = blank.search(text, start)
+        _, eol = line_bounds(text, start)
+        if eol - start < 30 and not re.search(r"[a-z]{3,}.*\s[a-z]{3,}", text[start:eol]):
+            start = min(len(text), eol + 1)   # the rest of the label line is more label ("/ OBSERVATIONS")
+        m = re.compile(r"\n\s*\n|\n\s*(fait a|fait à|cachet|signature|cordialement|bien a vous|bien à vous)\b",
+                       re.IGNORECASE).search(text, start)
         end = m.start() if m else len(text)
-        # stop at the next labelled line ("Adresse :", "Tél :") or a signature
-        nxt = re.search(r"\n\s*[A-ZÉ][\w'’ .°/()-]{2,40}\s*:\s", text[start:end])
+        nxt = re.search(r"\n\s*[A-ZÉ][\w'’ .°/()-]{2,25}\s*:\s*\S[^\n]{0,40}(?=\n|$)", text[start:end])
         if nxt and nxt.start() > 10:
             end = start + nxt.start()
         block = text[start:end].strip()

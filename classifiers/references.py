@@ -113,7 +113,7 @@ def read_code(seg: Segment, start: int) -> Optional[tuple[object, int]]:
         return None
     value = re.sub(r"[ \-]", "", m.group("v")).upper()
     digits = re.sub(r"\D", "", value)
-    if not digits or len(value) > 14:
+    if not digits or len(value) > 14 or (len(value) < 4 and value not in ("000", "0")):
         return None
     a, _ = line_bounds(seg.folded, start)
     before = seg.folded[max(a, start - 40):start]
@@ -127,5 +127,17 @@ def read_code(seg: Segment, start: int) -> Optional[tuple[object, int]]:
 
 
 def code_hits(segments: list[Segment], cs: Compiled, label_name: str) -> list[Hit]:
+    """Codes after their label; on scanned forms the value may sit at the end of the next line instead."""
     c = cs.s.confidence
-    return labelled(segments, cs.labels.get(label_name), read_code, c.labelled, c.ocr_floor)
+    hits = labelled(segments, cs.labels.get(label_name), read_code, c.labelled, c.ocr_floor)
+    if hits or cs.labels.get(label_name) is None:
+        return hits
+
+    def read_line_end(seg: Segment, start: int):
+        _, b = line_bounds(seg.text, start)
+        m = re.search(r"[|:]\s*([A-Za-z]{0,2}\d{4,8})\s*\|?\s*$", seg.text[start:b])
+        if not m:
+            return None
+        got = read_code(seg, start + m.start(1))
+        return got
+    return labelled(segments, cs.labels.get(label_name), read_line_end, c.labelled_weak, c.ocr_floor)

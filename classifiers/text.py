@@ -105,7 +105,7 @@ def after_label(seg: Segment, end: int, max_lines: int = 2) -> Iterator[int]:
     _, eol = line_bounds(text, end)
     rest = text[end:eol]
     if rest.strip(" \t|:;-_.") and not re.fullmatch(r"[\s|:;_.\-]*", rest):
-        skip = len(rest) - len(rest.lstrip(" \t|:;_"))
+        skip = len(rest) - len(rest.lstrip(" \t|:;_.'‘’\"“”"))
         yield end + skip
         return
     pos = eol
@@ -116,7 +116,7 @@ def after_label(seg: Segment, end: int, max_lines: int = 2) -> Iterator[int]:
         _, b = line_bounds(text, a)
         line = text[a:b]
         if line.strip():
-            yield a + (len(line) - len(line.lstrip(" \t|:;_")))
+            yield a + (len(line) - len(line.lstrip(" \t|:;_.'‘’\"“”")))
             return
         pos = b
 
