@@ -160,6 +160,8 @@ def render_pdf(pages: list[Layout], title: str = "ODM") -> bytes:
         for name, x, y, w, h, value in lay.fields:
             multiline = h > 20
             value = value.replace("€", "EUR").replace("\u00a0", " ")  # AcroForm text: Latin-1 only
+            if multiline:  # a filled form wraps its text; reportlab's appearance stream breaks on newlines only
+                value = "\n".join(wrap(value, 105))
             c.acroForm.textfield(name=name, value=value, x=x, y=A4_H - y - h, width=w, height=h,
                                  borderWidth=0, fontName="Helvetica", fontSize=9,
                                  fieldFlags="multiline" if multiline else "", forceBorder=False)
