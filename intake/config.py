@@ -40,7 +40,7 @@ class Config(BaseModel):
     source_path: Optional[str] = None
 
     def section(self, name: str, default: Any = None) -> Any:
-        return getattr(self, name, default) if name in self.model_fields else (self.model_extra or {}).get(name, default)
+        return getattr(self, name, default) if name in type(self).model_fields else (self.model_extra or {}).get(name, default)
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
