@@ -193,6 +193,24 @@ def _foreign_line(seg: Segment, pos: int, cs: Compiled) -> bool:
         cs.insured_context is not None and cs.insured_context.search(seg.folded, a, b))
 
 
+def civility_hits(segments: list[Segment], cs: Compiled) -> list[Hit]:
+    """A form's own "Civilité : M." field, normalised to the civility convention of the config."""
+    c = cs.s.confidence
+
+    def read(seg: Segment, start: int):
+        m = cs.civility_any.match(seg.folded, start)
+        if not m:
+            m2 = re.match(r"(?i)(M|MR)\b", seg.folded[start:start + 3])
+            return ("M.", start + m2.end()) if m2 else None
+        for canon, pat in cs.civility_re:
+            cm = pat.match(seg.folded, m.start())
+            if cm and cm.end() == m.end():
+                return canon, m.end()
+        return None
+    return labelled(segments, cs.labels.get("civility"), read, c.labelled, c.ocr_floor, kinds=("body", "form"),
+                    skip_signature=True)
+
+
 # ----------------------------------------------------------------------------------------- phones
 def phone_hits(segments: list[Segment], cs: Compiled) -> list[Hit]:
     """The insured's numbers first: labelled or near an insured word, outside signatures and foreign lines."""
@@ -227,7 +245,7 @@ def phone_hits(segments: list[Segment], cs: Compiled) -> list[Hit]:
                 conf, tier = c.labelled, 0 if labelled_here else 1
             else:
                 conf, tier = c.unlabelled, 2
-            evidence = seg.text[max(a, pm.start - 25):pm.end].strip()
+            evidence = seg.text[a if pm.start - a < 60 else pm.start - 25:pm.end].strip()
             hits.append(Hit(e164, conf, evidence, seg, pm.start, tier))
     hits.sort(key=lambda h: (0 if h.segment.in_quote(h.start) is False else 1, h.tier))
     return hits

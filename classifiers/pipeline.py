@@ -230,7 +230,7 @@ def classify(msg: ParsedMessage, config: Any) -> Extraction:
     desc = _description(segs, cs)
     if desc:
         fields["description"] = _fv(desc)
-    peril = kinds.peril(segs, cs, None, signals) if doc_type != "other" or gi else None
+    peril = kinds.peril(segs, cs, None, signals) if doc_type != "other" else None
 
     leak_search = flags.request(segs, cs, cs.leak_search)
     leak_repair = flags.request(segs, cs, cs.leak_repair)
@@ -308,6 +308,9 @@ def _insured(msg: ParsedMessage, segs: list[Segment], cs: Compiled, fields: dict
         for key in ("civility", "last_name", "first_name"):
             if hit.value.get(key):
                 fields[key] = _fv(hit, hit.value[key])
+    civ = party.civility_hits(segs, cs)
+    if civ and "civility" not in fields:
+        fields["civility"] = _fv(civ[0])
     phones = party.phone_hits(segs, cs)
     if phones:
         phones.sort(key=lambda h: h.tier)

@@ -86,7 +86,8 @@ def segments_of(msg: ParsedMessage, cs: Compiled) -> list[Segment]:
             if not page.text or not page.text.strip():
                 continue
             kind = "body" if doc.is_body or doc.name == "body" or doc.forwarded_subject else "form"
-            seg = Segment(doc.name, page.number if not doc.is_body else None, page.text, fold(page.text),
+            text = page.text.replace("\r\n", "\n").replace("\r", "\n")
+            seg = Segment(doc.name, page.number if not doc.is_body else None, text, fold(text),
                           ocr_conf=page.ocr_confidence if page.ocr else None, kind=kind)
             _locate_blocks(seg, cs)
             out.append(seg)

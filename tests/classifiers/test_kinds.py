@@ -169,3 +169,14 @@ def test_perils(config, text, peril):
     body = f"Bonjour,\nNous vous missionnons pour notre assuré M. Jean DUPONT.\nN° de sinistre : B1234567\n{text}\n"
     e = classify(make_msg(body, subject="Ordre de mission", sender="agence.x@agents.allianz.fr"), config)
     assert (e.peril or "other") == peril
+
+
+def test_c2s_table_with_civility_field_and_crlf(config):
+    body = ("Nous vous confions la mission décrite ci-dessous.\r\n\r\nN° d'ordre de mission   : 96099638\r\n"
+            "N° de sinistre          : S263294482\r\nCivilité                : M.\r\nNom                     : MULLER\r\n"
+            "Prénom                  : Olivier\r\nDescription :\r\nDégât des eaux, cause réparée.\r\n\r\n"
+            "Ce message a été généré automatiquement par la plateforme C2S Allianz, merci de ne pas y répondre.\r\n")
+    e = classify(make_msg(body, subject="Allianz - Ordre de mission n° 96099638", sender="ne-pas-repondre.c2s@allianz-demo.fr"), config)
+    assert e.channel == "allianz_c2s"
+    assert (e.value("civility"), e.value("last_name"), e.value("first_name")) == ("M.", "MULLER", "Olivier")
+    assert e.value("order_number") == "96099638" and e.value("claim_number") == "S263294482"
