@@ -17,6 +17,9 @@ _BLOCK = frozenset(
 )
 _DROP = ("script", "style", "head", "noscript", "template", "object", "embed", "iframe", "svg")
 MAX_NODES = 300_000
+MAX_DEPTH = 2_000
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^<>]*?(/?)>")
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 
 
 def html_to_text(html: str, max_bytes: int = 2_000_000) -> str:
@@ -25,6 +28,8 @@ def html_to_text(html: str, max_bytes: int = 2_000_000) -> str:
         return ""
     if len(html) > max_bytes:
         html = html[:max_bytes]
+    if html.count("<") > 10_000 and max_depth(html) > MAX_DEPTH:
+        return _fallback(html)  # lexbor's tree building is superlinear on deep nesting: strip tags instead
     try:
         tree = LexborHTMLParser(html)
     except Exception:
@@ -41,6 +46,20 @@ def html_to_text(html: str, max_bytes: int = 2_000_000) -> str:
     out: list[str] = []
     _walk(root, out)
     return _tidy("".join(out))
+
+
+def max_depth(html: str) -> int:
+    """Deepest element nesting, by a linear scan of the tags (void and self-closed tags ignored)."""
+    depth = deepest = 0
+    for m in _TAG.finditer(html):
+        closing, name, selfclose = m.groups()
+        if closing:
+            depth = max(depth - 1, 0)
+        elif not selfclose and name.lower() not in _VOID:
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+    return deepest
 
 
 def _walk(root, out: list[str]) -> None:
@@ -97,5 +116,5 @@ def _tidy(text: str) -> str:
 def _fallback(html: str) -> str:
     text = re.sub(r"(?is)<(script|style)[^>]*>.*?</\1>", " ", html)
     text = re.sub(r"(?i)<br\s*/?>|</(p|div|tr|li|h\d)>", "\n", text)
-    text = re.sub(r"<[^>]{0,2000}>", " ", text)
+    text = re.sub(r"<[^>]{0,2000}>|<[^>]*$", " ", text)
     return _tidy(text)

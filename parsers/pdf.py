@@ -38,8 +38,17 @@ class PdfResult:
         return any(p.ocr for p in self.pages)
 
 
-def meaningful_chars(text: str) -> int:
-    return sum(1 for c in text if c.isalnum())
+_ALNUM = re.compile(r"[^\W_]")
+
+
+def meaningful_chars(text: str, enough: int = 10_000) -> int:
+    """Letters and digits in `text` (counting stops at `enough`: callers compare with a small threshold)."""
+    count = 0
+    for _ in _ALNUM.finditer(text):
+        count += 1
+        if count >= enough:
+            break
+    return count
 
 
 def _clean(text: str) -> str:
@@ -48,10 +57,10 @@ def _clean(text: str) -> str:
     return re.sub(r"[ \t]+\n", "\n", text).strip()
 
 
-def _char_box(raw_tp, index: int, buf) -> Optional[tuple[float, float, float, float]]:
-    l, r, b, t = buf
-    if not pdfium_c.FPDFText_GetCharBox(raw_tp, index, ctypes.byref(l), ctypes.byref(r), ctypes.byref(b), ctypes.byref(t)):
+def _char_box(raw_tp, index: int, refs) -> Optional[tuple[float, float, float, float]]:
+    if not pdfium_c.FPDFText_GetCharBox(raw_tp, index, *refs[1]):
         return None
+    l, r, b, t = refs[0]
     return l.value, b.value, r.value, t.value
 
 
@@ -66,7 +75,9 @@ def text_and_words(textpage: pdfium.PdfTextPage, height: float) -> tuple[str, li
     count = min(count, MAX_CHARS_PER_PAGE)
     raw_text = textpage.get_text_range(0, count)
     raw_tp = textpage.raw
-    buf = (ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double())
+    doubles = (ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double())
+    buf = (doubles, tuple(ctypes.byref(d) for d in doubles))
+    make = Word.model_construct  # boxes come from PDFium as floats: skip validation on the hot path
     words: list[Word] = []
     aligned = len(raw_text) == count
     if not aligned:
@@ -84,7 +95,7 @@ def text_and_words(textpage: pdfium.PdfTextPage, height: float) -> tuple[str, li
         x1 = max(first[2], last[2])
         bottom = min(first[1], last[1])
         top = max(first[3], last[3])
-        words.append(Word(text=m.group(), x0=round(x0, 2), y0=round(height - top, 2), x1=round(x1, 2), y1=round(height - bottom, 2)))
+        words.append(make(text=m.group(), x0=x0, y0=height - top, x1=x1, y1=height - bottom, conf=None))
     return _clean(raw_text if aligned else source), words
 
 
@@ -161,6 +172,8 @@ def read_pdf(data: bytes, limits: Limits, engine: OcrEngine = DEFAULT_ENGINE, oc
         pdf = open_pdf(data)
     except ValueError as error:
         result.error = str(error)
+        if result.error == "encrypted_pdf":
+            _read_with_pdfminer(data, limits, result)
         return result
     try:
         try:
@@ -215,7 +228,7 @@ def _read_page(pdf: pdfium.PdfDocument, index: int, limits: Limits, engine: OcrE
         fields = form_lines(pdf, page)
         if fields:
             text = (text + "\n" if text else "") + "\n".join(fields)
-        if meaningful_chars(text) >= MIN_TEXT_CHARS or not ocr or ocr_done >= limits.max_ocr_pages or not has_images(page):
+        if meaningful_chars(text, MIN_TEXT_CHARS) >= MIN_TEXT_CHARS or not ocr or ocr_done >= limits.max_ocr_pages or not has_images(page):
             return Page(number=index + 1, text=text, words=words, width=width, height=height), ocr_done
         scale = render_scale(width, height, limits)
         bitmap = page.render(scale=scale, grayscale=True, may_draw_forms=True)
@@ -230,3 +243,26 @@ def _read_page(pdf: pdfium.PdfDocument, index: int, limits: Limits, engine: OcrE
         return ocr_page.model_copy(update={"number": index + 1}), ocr_done + 1
     finally:
         page.close()
+
+
+def _read_with_pdfminer(data: bytes, limits: Limits, result: PdfResult) -> None:
+    """Second chance for an encrypted file PDFium refuses: pdfminer opens some R6 files with an empty user
+    password that PDFium does not. Off the hot path (only after PDFium said "password"); text layer only."""
+    import io
+    import logging
+
+    import pdfplumber
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    try:
+        with pdfplumber.open(io.BytesIO(data), password="") as doc:
+            pages = []
+            for index, page in enumerate(doc.pages[: limits.max_pdf_pages]):
+                words = [Word(text=w["text"], x0=w["x0"], y0=w["top"], x1=w["x1"], y1=w["bottom"]) for w in page.extract_words()]
+                pages.append(Page(number=index + 1, text=_clean(page.extract_text() or ""), words=words,
+                                  width=float(page.width), height=float(page.height)))
+    except Exception:
+        return
+    if any(p.text for p in pages):
+        result.pages, result.error, result.page_count = pages, None, len(pages)
+        result.notes.append("read_by_pdfminer")
