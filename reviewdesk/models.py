@@ -100,3 +100,5 @@ from outputs.models import RecordRow  # noqa: E402  (after Base's tables, on pur
 from sqlalchemy import Index  # noqa: E402
 
 Index("ix_records_review_queue", RecordRow.__table__.c.review_status, RecordRow.__table__.c.created_at)
+Index("ix_records_review_channel", RecordRow.__table__.c.review_status, RecordRow.__table__.c.channel,
+      RecordRow.__table__.c.created_at)

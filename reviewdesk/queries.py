@@ -47,9 +47,14 @@ def can_see_dossier(session: Session, user: User, dossier_id: str) -> bool:
 
 
 def waiting_since() -> ColumnElement[Any]:
-    """When the message arrived (mailbox or fax time, else its Date header, else when it was stored):
-    the queue is served oldest first by this, and its age filter uses it too."""
+    """When the message arrived (mailbox or fax time, else its Date header, else when it was stored): shown."""
     return func.coalesce(RawMessage.received_at, RawMessage.date_header, RecordRow.created_at)
+
+
+# The queue is served oldest first by the time the record entered it (ingest stores messages in the order of
+# their Date header), on the index (review_status, channel, created_at) of migration 0002, so a page of 50 among
+# tens of thousands costs an index walk, not a sort.
+QUEUE_ORDER = (RecordRow.created_at, RecordRow.id)
 
 
 def pending_condition() -> ColumnElement[bool]:
@@ -100,48 +105,50 @@ def queue_conditions(session: Session, user: User, filters: QueueFilter) -> list
     if filters.queue:
         conditions.append(RecordRow.queue == filters.queue)
     if filters.age in AGE_FILTERS:
-        conditions.append(waiting_since() <= datetime.now(timezone.utc) - AGE_FILTERS[filters.age])
+        conditions.append(RecordRow.created_at <= datetime.now(timezone.utc) - AGE_FILTERS[filters.age])
     return conditions
 
 
 def queue_page(session: Session, user: User, filters: QueueFilter) -> QueuePage:
     conditions = queue_conditions(session, user, filters)
-    joined = select(func.count()).select_from(RecordRow).join(RawMessage, RawMessage.id == RecordRow.raw_message_id)
-    total = session.scalar(joined.where(*conditions)) if filters.age else \
-        session.scalar(select(func.count()).select_from(RecordRow).where(*conditions))
-    total = total or 0
+    total = session.scalar(select(func.count()).select_from(RecordRow).where(*conditions)) or 0
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, filters.page), pages)
+    # Two steps: the page's ids from the narrow index walk, then those 50 rows with their JSON and arrival time
+    # (sorting whole rows, JSON included, is what made PostgreSQL slow).
+    ids = list(session.scalars(select(RecordRow.id).where(*conditions).order_by(*QUEUE_ORDER)
+                               .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)))
     since = waiting_since()
-    rows = [tuple(r) for r in session.execute(
-        select(RecordRow, since).join(RawMessage, RawMessage.id == RecordRow.raw_message_id).where(*conditions)
-        .order_by(since, RecordRow.id).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))]
+    found = {r[0].id: tuple(r) for r in session.execute(
+        select(RecordRow, since).join(RawMessage, RawMessage.id == RecordRow.raw_message_id)
+        .where(RecordRow.id.in_(ids)))} if ids else {}
+    rows = [found[i] for i in ids if i in found]
     return QueuePage(rows=rows, total=total, page=page, pages=pages, filters=filters)
 
 
 def neighbours(session: Session, user: User, record: RecordRow) -> tuple[Optional[int], Optional[int]]:
     """Previous and next pending records in queue order, for j/k navigation."""
-    since = waiting_since()
-    mine = session.scalar(select(since).select_from(RecordRow).join(RawMessage, RawMessage.id == RecordRow.raw_message_id)
-                          .where(RecordRow.id == record.id))
     base = [pending_condition(), visible_condition(session, user), RecordRow.id != record.id]
-    query = select(RecordRow.id).join(RawMessage, RawMessage.id == RecordRow.raw_message_id)
-    prev_id = session.scalar(query.where(*base, or_(since < mine, and_(since == mine, RecordRow.id < record.id)))
-                             .order_by(since.desc(), RecordRow.id.desc()).limit(1))
-    next_id = session.scalar(query.where(*base, or_(since > mine, and_(since == mine, RecordRow.id > record.id)))
-                             .order_by(since, RecordRow.id).limit(1))
+    at = record.created_at
+    prev_id = session.scalar(select(RecordRow.id).where(*base, or_(
+        RecordRow.created_at < at, and_(RecordRow.created_at == at, RecordRow.id < record.id)))
+        .order_by(RecordRow.created_at.desc(), RecordRow.id.desc()).limit(1))
+    next_id = session.scalar(select(RecordRow.id).where(*base, or_(
+        RecordRow.created_at > at, and_(RecordRow.created_at == at, RecordRow.id > record.id)))
+        .order_by(*QUEUE_ORDER).limit(1))
     return prev_id, next_id
 
 
-def filter_options(session: Session, user: User) -> dict[str, list[str]]:
-    """Values present in the pending queue, for the filter selects (reasons are read from a bounded sample)."""
-    cond = [pending_condition(), visible_condition(session, user)]
-    channels = [c for (c,) in session.execute(select(RecordRow.channel).where(*cond).distinct()) if c]
-    queues = [q for (q,) in session.execute(select(RecordRow.queue).where(*cond).distinct()) if q]
-    reasons: set[str] = set()
-    for (value,) in session.execute(select(RecordRow.reasons).where(*cond).limit(2000)):
-        reasons.update(r for r in (value or []) if isinstance(r, str))
-    return {"channels": sorted(channels), "queues": sorted(queues), "reasons": sorted(reasons)}
+def filter_options(user: User) -> dict[str, list[str]]:
+    """Choices for the filter selects, from what is known (no scan of the queue): the user's channels, the
+    reason codes, the queues the rules stage is configured with."""
+    from intake.config import load_config
+    from intake.models import CHANNELS
+    from reviewdesk.labels import REASONS
+    rules = load_config().section("rules") or {}
+    queues = {q for q in (rules.get("review_queue"), rules.get("cs2i_queue")) if q} | {"review", "allianz_team"}
+    channels = list(CHANNELS) if user.is_admin or not user.channels else sorted(user.channels)
+    return {"channels": channels, "queues": sorted(queues), "reasons": sorted(REASONS)}
 
 
 def plate_variants(text: str) -> set[str]:

@@ -128,6 +128,6 @@ DEMO_MESSAGES = [
 def add_demo_messages(store, now: Optional[datetime] = None) -> list[int]:
     now = now or datetime.now(timezone.utc)
     ids = []
-    for age, spec in enumerate(reversed(DEMO_MESSAGES)):
+    for age, spec in reversed(list(enumerate(DEMO_MESSAGES))):   # the oldest is stored first, as ingest does
         ids.append(add_message(store, date=now - timedelta(hours=5 * (age + 1)), **spec))
     return ids

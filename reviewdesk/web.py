@@ -118,7 +118,9 @@ def format_event_detail(detail) -> str:
     if not isinstance(detail, dict):
         return ""
     if "field" in detail:
-        return f"{detail.get('field')} : {detail.get('old')!s} → {detail.get('new')!s}"
+        def shown(value) -> str:
+            return "—" if value in (None, "") else str(value)
+        return f"{detail.get('field')} : {shown(detail.get('old'))} → {shown(detail.get('new'))}"
     keep = ("reason", "decision", "reasons", "status", "dossier_id", "merged_into", "moved_from", "error", "uri")
     parts = [f"{k} : {', '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in detail.items()
              if k in keep and v not in (None, [], "")]

@@ -45,7 +45,7 @@ def queue(request: Request, channel: str = "", reason: str = "", queue: str = ""
     filters = queries.QueueFilter(channel=channel or None, reason=reason or None, queue=queue or None,
                                   age=age if age in queries.AGE_FILTERS else None, page=max(1, page))
     result = queries.queue_page(session, user, filters)
-    return render(request, "queue.html", {"result": result, "options": queries.filter_options(session, user),
+    return render(request, "queue.html", {"result": result, "options": queries.filter_options(user),
                                           "ages": queries.AGE_FILTERS}, session, user)
 
 

@@ -140,7 +140,11 @@ def test_correct_a_field_then_open_the_dossier(portal, admin_page):
     admin_page.wait_for_selector(".flash")
     assert admin_page.input_value("#f-phone") == "+33556001122"
     admin_page.click("tr[data-field=claim_number] th")       # evidence highlighted on the text and the page
-    admin_page.wait_for_function("Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
+    admin_page.wait_for_load_state("networkidle")
+    for _ in range(50):   # (wait_for_function would need 'unsafe-eval', which the CSP rightly forbids)
+        if admin_page.evaluate("Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)"):
+            break
+        admin_page.wait_for_timeout(100)
     admin_page.evaluate("window.scrollTo(0, 0); document.querySelector('.original').scrollTop = 0")
     admin_page.wait_for_timeout(400)
     admin_page.evaluate("window.scrollTo(0, 0); document.querySelector('.original').scrollTop = 0")

@@ -97,11 +97,13 @@ def upgrade() -> None:
         sa.UniqueConstraint("record_id", name="uq_team_assignments_record_id"),
     )
     op.create_index("ix_team_assignments_team_id", "team_assignments", ["team_id"])
-    # The queue lists pending records oldest first, filtered by channel: one index serves the common page.
+    # The queue lists pending records oldest first, often filtered by channel: these serve the common pages.
     op.create_index("ix_records_review_queue", "records", ["review_status", "created_at"])
+    op.create_index("ix_records_review_channel", "records", ["review_status", "channel", "created_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_records_review_channel", table_name="records")
     op.drop_index("ix_records_review_queue", table_name="records")
     for table in ("team_assignments", "login_attempts", "one_time_tokens", "user_channel_rights", "users", "teams"):
         op.drop_table(table)
