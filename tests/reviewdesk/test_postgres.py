@@ -1,0 +1,59 @@
+"""The portal on PostgreSQL: migrations 0001+0002, queue filters (JSON reasons as text), corrections, verdicts."""
+from __future__ import annotations
+
+import io
+import json
+import re
+import uuid
+
+import pytest
+from fastapi.testclient import TestClient
+
+from reviewdesk.sampledata import add_demo_messages
+from reviewdesk.settings import PortalSettings
+from tests.reviewdesk.conftest import csrf_of, login, make_user
+
+pytestmark = pytest.mark.postgres
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+@pytest.fixture
+def pg_url():
+    psycopg = pytest.importorskip("psycopg")
+    try:
+        conn = psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=3)
+    except Exception:  # noqa: BLE001
+        pytest.skip("PostgreSQL is not answering on 127.0.0.1:5432")
+    schema = "portal_" + uuid.uuid4().hex[:10]
+    with conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    yield f"postgresql+psycopg://postgres@127.0.0.1:5432/test?options=-csearch_path%3D{schema}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def test_review_path_on_postgresql(pg_url):
+    from outputs.exporters import export
+    from reviewdesk.app import create_app
+    app = create_app(pg_url, PortalSettings(secret_key="pg"))
+    try:
+        ids = add_demo_messages(app.state.store)
+        admin = make_user(app, "admin@intake.test", is_admin=True)
+        reviewer = make_user(app, "agence@intake.test", channels=["allianz_agence"])
+        client = login(TestClient(app, follow_redirects=False), admin)
+        listed = re.findall(r'data-href="/records/(\d+)"', client.get("/queue?reason=low_confidence").text)
+        assert len(listed) == 1
+        record_id = next(i for i in ids if app.state.store.get_record(i)["channel"] == "allianz_agence"
+                         and app.state.store.get_record(i)["claim_number"])
+        token = csrf_of(client.get(f"/records/{record_id}").text)
+        assert client.post(f"/records/{record_id}/fields", data={"postcode": "69 003", "csrf_token": token}).status_code == 303
+        assert client.post(f"/records/{record_id}/open", data={"csrf_token": token}).status_code == 303
+        out = io.StringIO()
+        export(pg_url, "jsonl", out)
+        exported = {r["source"]["uri"]: r for r in map(json.loads, out.getvalue().splitlines())}
+        assert any(r["insured"]["postcode"] == "69003" and r["dossier_id"] for r in exported.values())
+        other = next(i for i in ids if app.state.store.get_record(i)["channel"] == "allianz_cs2i")
+        reviewer_client = login(TestClient(app, follow_redirects=False), reviewer)
+        assert reviewer_client.get(f"/records/{other}").status_code == 403
+    finally:
+        app.state.store.close()
