@@ -18,7 +18,7 @@ class ExpertiseRule(BaseModel):
 class RuleSettings(BaseModel):
     model_config = ConfigDict(extra="ignore")
     trust_threshold: float = 0.75
-    review_queue: Optional[str] = "review"
+    review_queue: Optional[str] = None
     cs2i_queue: str = "allianz_team"
     required_fields: dict[str, list[str]] = Field(default_factory=lambda: {"unknown": ["claim_number"]})
     trusted_fields: list[str] = Field(default_factory=lambda: ["claim_number", "intermediary_code"])

@@ -12,9 +12,9 @@ from typing import Optional
 GLASS_NOTE = "Vérifier si expertise"
 VEHICLE_NOTE = "choc de véhicule si devis entre 300 et 800€ rendre le dossier si devis > 800 € = expertise"
 EXPERTISE_PERILS = ("glass_breakage", "vehicle_impact", "key_loss")
-# DOMAIN.md names only the CS2I queue; other reviews go to the shipped default configuration's review queue
-# (intake/default_config.yaml, rules.review_queue).
-REVIEW_QUEUE = "review"
+# DOMAIN.md names only the CS2I queue (allianz_team); other reviews state no queue, so it is null
+# (null means "not stated" in the contract; the shipped rules.review_queue is null too).
+REVIEW_QUEUE = None
 
 
 @dataclass
