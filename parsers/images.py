@@ -15,6 +15,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from intake.config import Limits
 from intake.models import Page
+from parsers import budget
 from parsers._exec.tesseract import TesseractError
 from parsers.ocr import DEFAULT_ENGINE, OcrEngine
 
@@ -100,7 +101,9 @@ def read_image(data: bytes, limits: Limits, engine: OcrEngine = DEFAULT_ENGINE, 
             result.error = result.error or ("truncated_image" if "truncated" in str(error).lower() else "corrupt_image")
             break
         page = Page(number=index + 1, text="", width=frame.size[0], height=frame.size[1])
-        if ocr and index < limits.max_ocr_pages:
+        if ocr and index < limits.max_ocr_pages and budget.expired():
+            result.notes.append(f"page {index + 1} not OCRed (time budget spent)")
+        elif ocr and index < limits.max_ocr_pages:
             try:
                 page = engine.ocr_image(frame, limits).model_copy(update={"number": index + 1})
             except TesseractError as error:
@@ -110,6 +113,9 @@ def read_image(data: bytes, limits: Limits, engine: OcrEngine = DEFAULT_ENGINE, 
         elif ocr:
             result.notes.append(f"page {index + 1} not OCRed (max_ocr_pages)")
         result.pages.append(page)
+    if result.pages and not result.error and not any(p.text for p in result.pages) \
+            and any("time budget" in n for n in result.notes):
+        result.error = "timeout"
     if result.pages and result.error and any(p.text for p in result.pages):
         result.notes.append(result.error)
         result.error = None

@@ -10,6 +10,7 @@ from typing import Optional
 
 from intake.config import Limits
 from intake.models import Document, Page, ParsedMessage
+from parsers import budget
 from parsers import sniff as sn
 from parsers.charsets import decode_bytes
 from parsers.documents import read_document, sha256, text_document
@@ -24,7 +25,8 @@ def parse_message(raw: bytes, filename: Optional[str] = None, limits: Optional[L
     if not raw.strip():
         return ParsedMessage(kind="unknown", unreadable="empty_input")
     try:
-        return _parse(raw, filename, limits, engine)
+        with budget.opened(limits.document_timeout_s):
+            return _parse(raw, filename, limits, engine)
     except MemoryError:
         return ParsedMessage(kind="unknown", unreadable="too_large")
     except RecursionError:

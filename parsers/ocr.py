@@ -14,6 +14,7 @@ from PIL import Image
 
 from intake.config import Limits
 from intake.models import Page, Word
+from parsers import budget
 from parsers._exec import tesseract
 
 MAX_OCR_SIDE = 5000          # a longer side than this only slows Tesseract down: downsample
@@ -185,7 +186,7 @@ class TesseractEngine:
 
     def _recognise(self, img: Image.Image, dpi: int, limits: Limits) -> Page:
         psm = 6 if img.size[1] < 300 else 3
-        words = tesseract.tsv_words(img, languages=limits.ocr_languages, psm=psm, dpi=dpi or None, timeout_s=limits.ocr_timeout_s)
+        words = tesseract.tsv_words(img, languages=limits.ocr_languages, psm=psm, dpi=dpi or None, timeout_s=budget.ocr_timeout(limits.ocr_timeout_s))
         return words_to_page(words, img.size)
 
     def ocr_prepared(self, prepared: Prepared, limits: Limits) -> Page:
@@ -193,10 +194,10 @@ class TesseractEngine:
         page = self._recognise(img, dpi, limits)
         if (page.ocr_confidence or 0) >= LOW_CONFIDENCE and len(page.words) >= 5:
             return page
-        if min(img.size) < 200:
+        if min(img.size) < 200 or budget.expired():
             return page
         # Low confidence or almost nothing read: the page may be rotated. Ask OSD once, else try 180.
-        rotation, conf = tesseract.osd_rotation(img, timeout_s=limits.ocr_timeout_s)
+        rotation, conf = tesseract.osd_rotation(img, timeout_s=budget.ocr_timeout(limits.ocr_timeout_s))
         turn = rotation if (rotation and conf >= 1.0) else 180
         candidate = self._recognise(img.rotate(-turn, expand=True), dpi, limits)
         return candidate if _score(candidate) > _score(page) else page

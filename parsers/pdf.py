@@ -17,6 +17,7 @@ import pypdfium2.raw as pdfium_c
 
 from intake.config import Limits
 from intake.models import Page, Word
+from parsers import budget
 from parsers._exec.tesseract import TesseractError
 from parsers.ocr import DEFAULT_ENGINE, MAX_OCR_SIDE, OcrEngine
 
@@ -228,7 +229,8 @@ def _read_page(pdf: pdfium.PdfDocument, index: int, limits: Limits, engine: OcrE
         fields = form_lines(pdf, page)
         if fields:
             text = (text + "\n" if text else "") + "\n".join(fields)
-        if meaningful_chars(text, MIN_TEXT_CHARS) >= MIN_TEXT_CHARS or not ocr or ocr_done >= limits.max_ocr_pages or not has_images(page):
+        if meaningful_chars(text, MIN_TEXT_CHARS) >= MIN_TEXT_CHARS or not ocr or ocr_done >= limits.max_ocr_pages or budget.expired() \
+                or not has_images(page):
             return Page(number=index + 1, text=text, words=words, width=width, height=height), ocr_done
         scale = render_scale(width, height, limits)
         bitmap = page.render(scale=scale, grayscale=True, may_draw_forms=True)

@@ -57,3 +57,11 @@ def test_truncated_and_oversized_images():
     assert parse_message(tiff[:40], "fax.tif").unreadable in ("truncated_image", "corrupt_image")
     parsed = parse_message(tiff, "fax.tif", limits=Limits(max_image_pixels=100_000))
     assert parsed.unreadable == "image_too_large"
+
+
+def test_ocr_stops_when_the_time_budget_is_spent():
+    tiff = g4_tiff(fax_image(), pages=3)
+    parsed = parse_message(tiff, "fax.tif", limits=Limits(document_timeout_s=0.001))
+    doc = parsed.attachments[0]
+    assert len(doc.pages) == 3 and not any(p.text for p in doc.pages)
+    assert doc.error == "timeout" and parsed.unreadable == "timeout"
