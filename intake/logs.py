@@ -38,3 +38,5 @@ def setup_logging(verbose: bool = False) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.DEBUG if verbose else getattr(logging, settings.log_level.upper(), logging.INFO))
+    if not verbose:  # migrations say what they do at INFO on every start: only worth reading when asked
+        logging.getLogger("alembic").setLevel(logging.WARNING)
