@@ -175,12 +175,17 @@ def name_hits(segments: list[Segment], cs: Compiled) -> list[Hit]:
     return hits
 
 
+_LABEL_WORDS = {"adresse", "telephone", "email", "e-mail", "qualite", "civilite", "ville", "code", "portable", "mobile", "date"}
+
+
 def _read_first():
     def read(seg: Segment, start: int):
         m = _NAME_TOKEN.match(seg.text, start)
         if not m or not m.group(0)[0].isupper():
             return None
         tok = m.group(0).rstrip(".")
+        if fold(tok).lower() in _STOP_WORDS or fold(tok).lower() in _LABEL_WORDS:
+            return None      # an empty field: the next line is the next label, not a first name
         return (_title(tok) if _is_upper_word(tok) else tok), m.end()
     return read
 

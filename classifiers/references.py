@@ -10,7 +10,7 @@ import re
 from typing import Optional
 
 from classifiers.settings import Compiled
-from classifiers.text import Hit, Segment, labelled, line_bounds
+from classifiers.text import Hit, Segment, labelled, line_bounds, ocr_scale
 
 _OCR_DIGITS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "i": "1"})
 _RUN = re.compile(r"[A-Za-z0-9|]+(?:[ .\-][A-Za-z0-9|]+)*")
@@ -126,18 +126,41 @@ def read_code(seg: Segment, start: int) -> Optional[tuple[object, int]]:
     return value, m.end("v")
 
 
+_CELL_CODE = re.compile(r"(?:^|[\s|:])(?P<v>[A-Za-z]{0,2}\d{4,8})[\s|.:;]*$")
+_PHONE_TAIL = re.compile(r"\d{2,4}[ .]?$")
+
+
 def code_hits(segments: list[Segment], cs: Compiled, label_name: str) -> list[Hit]:
-    """Codes after their label; on scanned forms the value may sit at the end of the next line instead."""
+    """Codes after their label; on forms the label may close its line, the value then sits alone on one of
+    the next lines, or at the end of one (a right-hand column that OCR or text extraction interleaves)."""
     c = cs.s.confidence
     hits = labelled(segments, cs.labels.get(label_name), read_code, c.labelled, c.ocr_floor)
-    if hits or cs.labels.get(label_name) is None:
+    label = cs.labels.get(label_name)
+    if hits or label is None:
         return hits
-
-    def read_line_end(seg: Segment, start: int):
-        _, b = line_bounds(seg.text, start)
-        m = re.search(r"[|:]\s*([A-Za-z]{0,2}\d{4,8})\s*\|?\s*$", seg.text[start:b])
-        if not m:
-            return None
-        got = read_code(seg, start + m.start(1))
-        return got
-    return labelled(segments, cs.labels.get(label_name), read_line_end, c.labelled_weak, c.ocr_floor)
+    for seg in segments:
+        if seg.kind == "subject":
+            continue
+        for m in label.finditer(seg.folded):
+            _, eol = line_bounds(seg.folded, m.end())
+            if seg.folded[m.end():eol].strip(" \t|:;_.-"):
+                continue
+            pos, seen = eol, 0
+            while seen < 3 and pos < len(seg.text):
+                a = pos + 1
+                _, b = line_bounds(seg.text, a)
+                pos = b
+                line = seg.text[a:b]
+                if not line.strip(" \t|:;_.-"):
+                    continue
+                seen += 1
+                cm = _CELL_CODE.search(line)
+                if not cm or _PHONE_TAIL.search(line[:cm.start("v")].rstrip()) and cm.start("v") > 0 \
+                        and not line[:cm.start("v")].strip().endswith(("|", ":")):
+                    continue
+                got = read_code(seg, a + cm.start("v"))
+                if got:
+                    evidence = re.sub(r"\s+", " ", seg.text[m.start():m.end()] + " " + cm.group("v"))
+                    hits.append(Hit(got[0], ocr_scale(seg, c.labelled, c.ocr_floor), evidence, seg, m.start(), 0))
+                    break
+    return hits

@@ -43,6 +43,30 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
     return re.compile(fold(pattern), FLAGS)
 
 
+def one_line(pattern: str) -> str:
+    """The pattern with every `\\s` kept on one line: a label and its separator never run over a line end
+    (a "SINISTRE" heading must not swallow the "N°" of the next line's "N° de sinistre")."""
+    out: list[str] = []
+    i, in_class = 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\" and i + 1 < len(pattern):
+            pair = pattern[i:i + 2]
+            if pair == "\\s":
+                out.append(" \\t" if in_class else "[ \\t]")
+            else:
+                out.append(pair)
+            i += 2
+            continue
+        if c == "[" and not in_class:
+            in_class = True
+        elif c == "]" and in_class:
+            in_class = False
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
 def compile_any(patterns: list[str]) -> Optional[re.Pattern[str]]:
     """One alternation of configured regexes (None for an empty list, which matches nothing)."""
     if not patterns:
@@ -181,11 +205,11 @@ class Compiled:
         self.dwelling_values = {k: compile_any(v) for k, v in s.dwelling.values.items()}
         self.not_stated = re.compile(r"^\s*(?:" + "|".join(f"(?:{fold(p)})" for p in s.not_stated) + r")\s*[.]?\s*$",
                                      FLAGS) if s.not_stated else None
-        sep = fold(s.label_separator)
+        sep = one_line(fold(s.label_separator))
         self.labels: dict[str, re.Pattern[str]] = {}
         for name, pats in list(s.labels.items()) + [("occupancy", s.occupancy.labels), ("dwelling", s.dwelling.labels)]:
             if pats:
-                alt = "|".join(f"(?:{fold(p)})" for p in pats)
+                alt = "|".join(f"(?:{one_line(fold(p))})" for p in pats)
                 # a label starts a line or follows a separator, and is followed by a separator
                 self.labels[name] = re.compile(rf"(?:^|(?<=[\s|;,(\[]))(?:{alt}){sep}", FLAGS)
         self.insured_context = compile_any(s.insured_context)

@@ -87,7 +87,8 @@ def segments_of(msg: ParsedMessage, cs: Compiled) -> list[Segment]:
                 continue
             kind = "body" if doc.is_body or doc.name == "body" or doc.forwarded_subject else "form"
             text = page.text.replace("\r\n", "\n").replace("\r", "\n")
-            seg = Segment(doc.name, page.number if not doc.is_body else None, text, fold(text),
+            # form field names ("code_agent: H23591", "n°_de_sinistre") read like their labels
+            seg = Segment(doc.name, page.number if not doc.is_body else None, text, fold(text).replace("_", " "),
                           ocr_conf=page.ocr_confidence if page.ocr else None, kind=kind)
             _locate_blocks(seg, cs)
             out.append(seg)
