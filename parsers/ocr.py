@@ -152,25 +152,79 @@ def preprocess(image: Image.Image, limits: Limits) -> Prepared:
     return Prepared(img, prepared.dpi)
 
 
-def words_to_page(words: list[tesseract.TsvWord], size: tuple[int, int]) -> Page:
+COLUMN_GAP = " "   # what joins two words of one row separated by a wide gap (a form's label and value)
+WIDE_GAP_HEIGHTS = 3.0
+
+
+def layout_lines(words: list[tesseract.TsvWord]) -> list[str]:
+    """Rows of words by position, not by Tesseract's blocks: a form's label and its value sit in separate
+    blocks for Tesseract but on one row of the page, and "N° de sinistre B1234567" must stay one line as it
+    is in a text PDF. A blank line marks a wider vertical gap (a new paragraph)."""
+    if not words:
+        return []
+    heights = sorted(w.height for w in words)
+    unit = max(heights[len(heights) // 2], 1)
+    rows: list[list[tesseract.TsvWord]] = []
+    centers: list[float] = []
+    for w in sorted(words, key=lambda w: w.top + w.height / 2):
+        center = w.top + w.height / 2
+        if rows and abs(center - centers[-1]) <= 0.5 * unit:
+            rows[-1].append(w)
+            centers[-1] = (centers[-1] * (len(rows[-1]) - 1) + center) / len(rows[-1])
+        else:
+            rows.append([w])
+            centers.append(center)
+    rows = _merge_floating(rows, unit)
     lines: list[str] = []
-    out: list[Word] = []
-    current: Optional[tuple[int, int, int]] = None
-    buf: list[str] = []
-    for w in words:
-        if w.line_key != current:
-            if buf:
-                lines.append(" ".join(buf))
-            if current is not None and w.line_key[:2] != current[:2]:
-                lines.append("")
-            buf, current = [], w.line_key
-        buf.append(w.text)
-        out.append(Word(text=w.text, x0=w.left, y0=w.top, x1=w.left + w.width, y1=w.top + w.height, conf=w.conf / 100.0))
-    if buf:
-        lines.append(" ".join(buf))
+    previous_bottom: Optional[float] = None
+    for row in rows:
+        row.sort(key=lambda w: w.left)
+        top = min(w.top for w in row)
+        if previous_bottom is not None and top - previous_bottom > 2.0 * unit and lines:
+            lines.append("")
+        parts = [row[0].text]
+        for before, word in zip(row, row[1:]):
+            gap = word.left - (before.left + before.width)
+            parts.append((COLUMN_GAP if gap > WIDE_GAP_HEIGHTS * unit else " ") + word.text)
+        lines.append("".join(parts))
+        previous_bottom = max(w.top + w.height for w in row)
+    return lines
+
+
+def is_noise(word: tesseract.TsvWord) -> bool:
+    """Box borders and specks read as "|", "‘", "." : no letter or digit, and either a bar or unsure."""
+    if any(c.isalnum() for c in word.text):
+        return False
+    return word.text in ("|", "||", "l", "!") or word.conf < 50
+
+
+def _merge_floating(rows: list[list[tesseract.TsvWord]], unit: float) -> list[list[tesseract.TsvWord]]:
+    """A value boxed in a right-hand column often sits half a line lower than the text at its left
+    ("Code agent" box beside the agency's address): when a row starts right of where the row above ends,
+    by a wide gap, and follows it closely, it belongs to that row."""
+    merged: list[list[tesseract.TsvWord]] = []
+    for row in rows:
+        if merged:
+            prev = merged[-1]
+            prev_right = max(w.left + w.width for w in prev)
+            prev_bottom = max(w.top + w.height for w in prev)
+            left = min(w.left for w in row)
+            top = min(w.top for w in row)
+            if left > prev_right + WIDE_GAP_HEIGHTS * unit and top - prev_bottom < 1.0 * unit:
+                prev.extend(row)
+                continue
+        merged.append(row)
+    return merged
+
+
+def words_to_page(words: list[tesseract.TsvWord], size: tuple[int, int]) -> Page:
+    words = [w for w in words if not is_noise(w)]
+    out = [Word(text=w.text, x0=w.left, y0=w.top, x1=w.left + w.width, y1=w.top + w.height, conf=w.conf / 100.0)
+           for w in words]
     confs = [w.conf for w in out if w.conf is not None]
     mean = round(sum(confs) / len(confs), 3) if confs else None
-    return Page(number=1, text="\n".join(lines).strip(), words=out, width=size[0], height=size[1], ocr=True, ocr_confidence=mean)
+    text = "\n".join(layout_lines(words)).strip()
+    return Page(number=1, text=text, words=out, width=size[0], height=size[1], ocr=True, ocr_confidence=mean)
 
 
 def _score(page: Page) -> float:

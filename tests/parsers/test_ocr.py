@@ -65,3 +65,20 @@ def test_ocr_stops_when_the_time_budget_is_spent():
     doc = parsed.attachments[0]
     assert len(doc.pages) == 3 and not any(p.text for p in doc.pages)
     assert doc.error == "timeout" and parsed.unreadable == "timeout"
+
+
+def test_layout_lines_put_a_label_and_its_value_on_one_row():
+    from parsers._exec.tesseract import TsvWord
+    from parsers.ocr import layout_lines
+
+    words = [  # Tesseract puts the label and the value in different blocks
+        TsvWord("N°", 100, 200, 30, 20, 95, (1, 1, 1)), TsvWord("de", 140, 200, 25, 20, 95, (1, 1, 1)),
+        TsvWord("sinistre", 175, 200, 90, 20, 95, (1, 1, 1)), TsvWord("B1234567", 600, 203, 120, 20, 90, (2, 1, 1)),
+        TsvWord("Nom", 100, 240, 50, 20, 95, (1, 1, 2)), TsvWord("DUPONT", 600, 238, 100, 20, 93, (2, 1, 2)),
+        TsvWord("|", 80, 230, 4, 60, 30, (3, 1, 1)),
+        TsvWord("Description", 100, 400, 140, 20, 96, (4, 1, 1)),
+    ]
+    from parsers.ocr import words_to_page
+    page = words_to_page(words, (1000, 600))
+    assert page.text.splitlines() == ["N° de sinistre B1234567", "Nom DUPONT", "", "Description"]
+    assert "|" not in [w.text for w in page.words]
