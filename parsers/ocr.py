@@ -6,6 +6,8 @@ behind `OcrEngine` so another one (a cloud API, a different binary) can replace 
 """
 from __future__ import annotations
 
+import dataclasses
+import re
 from dataclasses import dataclass
 from typing import Optional, Protocol
 
@@ -217,8 +219,17 @@ def _merge_floating(rows: list[list[tesseract.TsvWord]], unit: float) -> list[li
     return merged
 
 
+_EDGE_NOISE = re.compile(r"^[|/\\\[‘'`]+(?=\w)|(?<=\w)[|‘`]+$")
+
+
+def strip_border(word: tesseract.TsvWord) -> tesseract.TsvWord:
+    """A box border glued to a value ("/b-6764325", "B1234567|") is not part of it."""
+    text = _EDGE_NOISE.sub("", word.text)
+    return word if text == word.text or not text else dataclasses.replace(word, text=text)
+
+
 def words_to_page(words: list[tesseract.TsvWord], size: tuple[int, int]) -> Page:
-    words = [w for w in words if not is_noise(w)]
+    words = [strip_border(w) for w in words if not is_noise(w)]
     out = [Word(text=w.text, x0=w.left, y0=w.top, x1=w.left + w.width, y1=w.top + w.height, conf=w.conf / 100.0)
            for w in words]
     confs = [w.conf for w in out if w.conf is not None]
