@@ -92,6 +92,37 @@ def _vocab_value(text: str, values: dict[str, Optional[re.Pattern[str]]]) -> Opt
     return best
 
 
+_TICK = re.compile(r"(?:\[\s*[xX✓✔]\s*\]|\(\s*[xX]\s*\)|(?<![\w\[])[xX☒☑■✓✔●](?![\w\]]))\s*$")
+
+
+def _vocab_all(text: str, values: dict[str, Optional[re.Pattern[str]]]) -> list[tuple[str, re.Match[str]]]:
+    found = [(name, m) for name, pat in values.items() if pat is not None for m in pat.finditer(text)]
+    return sorted(found, key=lambda f: f[1].start())
+
+
+def _is_option_list(line: str, values: dict[str, Optional[re.Pattern[str]]]) -> bool:
+    return len({name for name, pat in values.items() if pat is not None and pat.search(line)}) > 1
+
+
+def _ticked(line: str, values: dict[str, Optional[re.Pattern[str]]]) -> Optional[tuple[str, int]]:
+    """The one option preceded by a tick mark ("X Maison", "[x] Maison", "☒ Maison"), if exactly one is."""
+    ticked = {(name, m.end()) for name, m in _vocab_all(line, values) if _TICK.search(line[max(0, m.start() - 6):m.start()])}
+    names = {n for n, _ in ticked}
+    if len(names) != 1:
+        return None
+    return min(ticked, key=lambda t: t[1])
+
+
+def _in_option_list(h: Hit, values: dict[str, Optional[re.Pattern[str]]]) -> bool:
+    a, b = line_bounds(h.segment.folded, h.start)
+    return _is_option_list(h.segment.folded[a:b], values)
+
+
+def _ticked_line(h: Hit, values: dict[str, Optional[re.Pattern[str]]]) -> bool:
+    a, b = line_bounds(h.segment.folded, h.start)
+    return _ticked(h.segment.folded[a:b], values) is not None
+
+
 def vocabulary(segs: list[Segment], cs: Compiled, field: str, values: dict[str, Optional[re.Pattern[str]]],
                weak: Optional[dict[str, Optional[re.Pattern[str]]]] = None) -> Optional[Hit]:
     """A closed value: the labelled form field first ("Non renseigné" defers to the text), then the text."""
@@ -105,22 +136,25 @@ def vocabulary(segs: list[Segment], cs: Compiled, field: str, values: dict[str, 
         got = _vocab_value(line[:80], values)
         if not got:
             return None
-        # a flattened checkbox list names every option: the ticked one is not in the text
-        named = {name for name, pat in values.items() if pat is not None and pat.search(line[:80])}
-        if len(named) > 1:
-            return None
+        # a flattened checkbox list names every option: only a tick mark before one of them tells
+        if _is_option_list(line[:100], values):
+            ticked = _ticked(line[:100], values)
+            return (ticked[0], start + ticked[1]) if ticked else None
         return got[0], start + got[1].end()
 
     hits = labelled(segs, cs.labels.get(field), read, c.labelled, c.ocr_floor, kinds=("body", "form"))
+    # a label word inside an option list ("Propriétaire occupant Locataire") is not a label
+    hits = [h for h in hits if not _in_option_list(h, values) or h.tier == 0 and _ticked_line(h, values)]
     if hits:
         return hits[0]
     for seg in segs:
         if seg.kind == "subject":
             continue
         text = _scope(seg)
-        got = _vocab_value(text, values)
-        if got and not seg.in_signature(got[1].start()):
-            name, m = got
+        for name, m in _vocab_all(text, values):
+            a, b = line_bounds(text, m.start())
+            if seg.in_signature(m.start()) or _is_option_list(text[a:b], values):
+                continue
             return Hit(name, c.labelled_weak, seg.text[m.start():m.end()], seg, m.start(), tier=1)
     for seg in segs:
         text = _scope(seg)

@@ -81,6 +81,9 @@ def claim_hits(segments: list[Segment], cs: Compiled) -> list[Hit]:
             got = read_claim(seg, m.start("v"))
             if got:
                 hits.append(Hit(got[0], c.unlabelled, m.group("v"), seg, m.start(), tier=2))
+    own = {h.value for h in labelled(segments, cs.labels.get("own_reference"), read_claim, c.labelled, c.ocr_floor)}
+    if own and any(h.value not in own for h in hits):
+        hits = [h for h in hits if h.value not in own]
     return hits
 
 
@@ -143,7 +146,14 @@ def code_hits(segments: list[Segment], cs: Compiled, label_name: str) -> list[Hi
             continue
         for m in label.finditer(seg.folded):
             _, eol = line_bounds(seg.folded, m.end())
-            if seg.folded[m.end():eol].strip(" \t|:;_.-"):
+            rest = seg.text[m.end():eol]
+            if rest.strip(" \t|:;,_.-"):
+                # "Code courtier (cabinet Martin) : MV2207": the value closes the label's own line after ':' or '|'
+                cm = re.search(r"[|:]\s*([A-Za-z]{0,2}\d{4,8})\s*\|?\s*$", rest)
+                got = read_code(seg, m.end() + cm.start(1)) if cm else None
+                if got:
+                    hits.append(Hit(got[0], ocr_scale(seg, c.labelled_weak, c.ocr_floor),
+                                    re.sub(r"\s+", " ", seg.text[m.start():got[1]]), seg, m.start(), 1))
                 continue
             pos, seen = eol, 0
             while seen < 3 and pos < len(seg.text):
