@@ -21,6 +21,7 @@ import sys
 from typing import Iterable, Optional, Sequence
 
 from celery import Celery
+from celery.signals import worker_process_init
 
 from intake.mailboxes import SourceSettings
 
@@ -37,6 +38,15 @@ app.conf.update(
     task_serializer="json", accept_content=["json"], result_backend=None, task_ignore_result=True,
     broker_connection_retry_on_startup=True,
 )
+
+
+@worker_process_init.connect
+def _allow_reader_children(**_kwargs) -> None:
+    """Prefork pool children are marked daemonic, and multiprocessing refuses children to daemonic
+    processes; but the sandboxed reader (intake.executor) must fork one. Its reader is itself daemonic,
+    so it still dies with the pool child: nothing outlives the worker."""
+    import multiprocessing
+    multiprocessing.current_process()._config["daemon"] = False  # type: ignore[attr-defined]
 
 
 @functools.lru_cache(maxsize=4)
@@ -92,7 +102,7 @@ def process_raw(self, raw_id: int, database_url: str, config_path: Optional[str]
 def enqueue_pending(database_url: str, include_failed: bool = False, config_path: Optional[str] = None) -> int:
     """Send every stored raw not yet read (oldest Date first) to the workers; returns how many."""
     store = _store(database_url)
-    ids = store.pending_raw_ids(limit=0, include_failed=include_failed)
+    ids = store.pending_raw_ids(limit=10**9, include_failed=include_failed)
     for raw_id in ids:
         process_raw.delay(raw_id, database_url, config_path)
     return len(ids)

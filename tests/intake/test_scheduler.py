@@ -131,8 +131,9 @@ def test_sigterm_stops_the_service_cleanly(dovecot, tmp_path, monkeypatch):
     dovecot.append([mail(i) for i in range(total)])
     env = {**os.environ, "PYTHONPATH": str(REPO), "INTAKE_WORKERS": "1", "OMP_THREAD_LIMIT": "1",
            "INTAKE_MAILBOXES": json.dumps([dovecot.mailbox_config(batch_size=5)])}
+    log = open(tmp_path / "run.log", "w")     # a file, not a pipe: a full pipe would block the service
     proc = subprocess.Popen([sys.executable, "-m", "intake.cli", "run", "--no-portal", "--database", db_url],
-                            env=env, cwd=REPO, stderr=subprocess.PIPE, text=True)
+                            env=env, cwd=REPO, stderr=log)
     from outputs.store import Store
     try:
         deadline = time.monotonic() + 120
@@ -142,10 +143,12 @@ def test_sigterm_stops_the_service_cleanly(dovecot, tmp_path, monkeypatch):
                     break
                 time.sleep(0.05)
         proc.send_signal(signal.SIGTERM)
-        _, err = proc.communicate(timeout=120)
+        proc.wait(timeout=120)
     finally:
         if proc.poll() is None:
             proc.kill()
+        log.close()
+    err = (tmp_path / "run.log").read_text(errors="replace")
     assert proc.returncode == 0, err[-3000:]
     assert "intake stopped" in err
     with Store(db_url) as store:
