@@ -119,8 +119,10 @@ def main() -> None:
         tiff = g4_tiff(im, dpi=(dpi, dpi))
         png = io.BytesIO()
         im.convert("1").save(png, format="PNG", dpi=(dpi, dpi))
-        ours = timeit(lambda: parse_message(tiff, "fax.tif", limits), 2)
-        raw = timeit(lambda: raw_tesseract(png.getvalue(), dpi), 2)
+        ours, raw = float("inf"), float("inf")
+        for _ in range(3):  # interleaved, best of three: the machine is shared
+            ours = min(ours, timeit(lambda: parse_message(tiff, "fax.tif", limits), 1))
+            raw = min(raw, timeit(lambda: raw_tesseract(png.getvalue(), dpi), 1))
         rows.append((f"fax page {dpi} dpi (G4 TIFF): intake OCR", ours, f"{ours / raw:.2f}x raw (target <= 1.2x)"))
         rows.append((f"fax page {dpi} dpi: raw tesseract CLI", raw, ""))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -26,9 +26,14 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def normalise_newlines(text: str) -> str:
+    """CRLF (kept by quoted-printable and 8-bit parts) and bare CR become LF: one line-end for the readers."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
 def text_document(name: str, text: str, data: bytes, content_type: str = sn.TEXT, **extra) -> Document:
     return Document(name=name, content_type=content_type, sha256=sha256(data), size=len(data),
-                    pages=[Page(number=1, text=text[:MAX_TEXT_CHARS])], **extra)
+                    pages=[Page(number=1, text=normalise_newlines(text[:MAX_TEXT_CHARS]))], **extra)
 
 
 def read_document(data: bytes, name: str, limits: Limits, *, filename: Optional[str] = None,
@@ -58,7 +63,7 @@ def read_document(data: bytes, name: str, limits: Limits, *, filename: Optional[
             html = decode_bytes(data[: limits.html_max_bytes], charset)
             doc.pages = [Page(number=1, text=html_to_text(html, limits.html_max_bytes))]
         elif ctype in TEXT_LIKE or ctype.startswith("text/"):
-            doc.pages = [Page(number=1, text=decode_bytes(data[:MAX_TEXT_CHARS], charset))]
+            doc.pages = [Page(number=1, text=normalise_newlines(decode_bytes(data[:MAX_TEXT_CHARS], charset)))]
         else:
             doc.error = "unsupported_type"
     except MemoryError:

@@ -6,6 +6,8 @@ transfer encodings, message/rfc822 parts parsed recursively to a bounded depth, 
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import email
 import email.header
 import email.utils
@@ -144,7 +146,26 @@ def _safe_walk(msg: Message, limit: int = MAX_PARTS):
 # --------------------------------------------------------------------------- parts
 
 
+_NOT_B64 = re.compile(rb"[^A-Za-z0-9+/]")
+
+
+def _lenient_b64(raw: str) -> Optional[bytes]:
+    """Base64 with junk in it (line noise, a truncated tail): decode what is decodable."""
+    data = _NOT_B64.sub(b"", raw.encode("ascii", "ignore"))
+    data = data[: len(data) - len(data) % 4] if len(data) % 4 == 1 else data + b"=" * (-len(data) % 4)
+    try:
+        return base64.b64decode(data)
+    except (binascii.Error, ValueError):
+        return None
+
+
 def _payload_bytes(part: Message) -> bytes:
+    cte = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
+    raw = part.get_payload()
+    if cte == "base64" and isinstance(raw, str):
+        decoded = _lenient_b64(raw)
+        if decoded is not None:
+            return decoded
     try:
         data = part.get_payload(decode=True)
         if isinstance(data, bytes):

@@ -55,4 +55,6 @@ def read_tnef(data: bytes) -> TnefContent:
         if isinstance(payload, str):
             payload = payload.encode("latin-1", "replace")
         out.attachments.append((str(name).strip("\x00 ") or f"tnef-{index + 1}.bin", payload))
+    if not (out.body or out.html or out.attachments):
+        out.error = "empty_tnef"
     return out

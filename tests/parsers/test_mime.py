@@ -121,3 +121,58 @@ def test_text_file_and_empty_input():
     assert parsed.kind == "text" and parsed.body.text == "Sinistre B1234567 : dégâts des eaux"
     assert parse_message(b"", "x.eml").unreadable == "empty_input"
     assert parse_message(b"\x00\x01\x02garbage" * 10, "x.bin").unreadable.startswith("unsupported_format")
+
+
+def _png(size: tuple[int, int], text: str = "") -> bytes:
+    import io
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    from .conftest import FONT
+    im = Image.new("L", size, 255)
+    if text:
+        ImageDraw.Draw(im).text((40, 40), text, font=ImageFont.truetype(FONT, 48), fill=0)
+    buf = io.BytesIO()
+    im.save(buf, format="PNG", dpi=(300, 300))
+    return buf.getvalue()
+
+
+def test_image_attachment_found_by_content_and_tiny_inline_logo_not_ocred():
+    msg = _base()
+    alt = MIMEMultipart("related")
+    alt.attach(MIMEText("<p>Bonjour <img src='cid:logo'></p>", "html", "utf-8"))
+    logo = MIMEApplication(_png((120, 40)), "octet-stream")
+    logo.add_header("Content-ID", "<logo>")
+    logo.add_header("Content-Disposition", "inline")
+    alt.attach(logo)
+    msg.attach(alt)
+    scan = MIMEApplication(_png((1400, 300), "Sinistre B1234567"), "octet-stream")
+    scan.add_header("Content-Disposition", "attachment", filename="SCAN")
+    msg.attach(scan)
+    parsed = parse_message(msg.as_bytes())
+    logo_doc, scan_doc = parsed.attachments
+    assert logo_doc.content_type == "image/png" and not logo_doc.ocr and logo_doc.text == ""
+    assert scan_doc.content_type == "image/png" and scan_doc.ocr and "B1234567" in scan_doc.text.replace(" ", "")
+
+
+def test_x_uuencode_body_and_broken_parts_do_not_cost_the_message():
+    import binascii
+
+    line = binascii.b2a_uu("Sinistre B1234567".encode())
+    raw = (b"From: a@b.fr\r\nSubject: uu\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=X\r\n\r\n"
+           b"--X\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: x-uuencode\r\n\r\nbegin 644 a.txt\r\n" + line +
+           b"`\r\nend\r\n--X\r\nContent-Type: application/pdf; name=odm.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+           b"JVBERi0xLjQKJeLjz9MK!!!notbase64\r\n--X\r\nContent-Type: application/ms-tnef; name=winmail.dat\r\n"
+           b"Content-Transfer-Encoding: base64\r\n\r\neJ8+IgAAAQ==\r\n--X--\r\n")
+    parsed = parse_message(raw)
+    assert parsed.unreadable is None
+    assert "B1234567" in parsed.body.text
+    pdf = next(a for a in parsed.attachments if a.filename == "odm.pdf")
+    assert pdf.error == "corrupt_pdf"
+    tnef = next(a for a in parsed.attachments if a.content_type == "application/ms-tnef")
+    assert tnef.error in ("empty_tnef",) or tnef.error.startswith("corrupt_tnef")
+
+
+def test_outlook_msg_garbage_is_a_clear_reason():
+    ole_header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600
+    assert parse_message(ole_header, "mail.msg").unreadable == "unsupported_format: outlook_msg"
