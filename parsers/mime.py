@@ -333,7 +333,7 @@ class _Walker:
         self.attachments.append(read_document(data, name, self.limits, filename=filename, declared=ctype,
                                               charset=charset, ocr=ocr, engine=self.engine, content_type=detected))
 
-    def _tnef(self, data: bytes, filename: Optional[str]) -> None:
+    def _tnef(self, data: bytes, filename: Optional[str], nesting: int = 0) -> None:
         from parsers.tnef import read_tnef
         content = read_tnef(data)
         doc = Document(name=filename or "winmail.dat", filename=filename, content_type=sn.TNEF, declared_type="application/ms-tnef",
@@ -344,6 +344,9 @@ class _Walker:
         if content.html and self.html is None:
             self.html = content.html
         for name, payload in content.attachments:
+            if nesting < 3 and sn.sniff(payload, name) == sn.TNEF:  # an embedded Outlook item
+                self._tnef(payload, name, nesting + 1)
+                continue
             self.attachments.append(read_document(payload, name, self.limits, filename=name, engine=self.engine))
 
 

@@ -69,7 +69,6 @@ def test_ocr_stops_when_the_time_budget_is_spent():
 
 def test_layout_lines_put_a_label_and_its_value_on_one_row():
     from parsers._exec.tesseract import TsvWord
-    from parsers.ocr import layout_lines
 
     words = [  # Tesseract puts the label and the value in different blocks
         TsvWord("N°", 100, 200, 30, 20, 95, (1, 1, 1)), TsvWord("de", 140, 200, 25, 20, 95, (1, 1, 1)),
