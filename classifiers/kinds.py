@@ -151,7 +151,7 @@ def channel(msg: ParsedMessage, segs: list[Segment], cs: Compiled, claim: Option
         if prof.claim_prefix and claim and claim.startswith(prof.claim_prefix):
             score += prof.claim_prefix_weight
             details.append(f"claim prefix {prof.claim_prefix}")
-        if prof.fax_weight and (msg.kind in ("image", "pdf") or any(d.ocr for d in msg.attachments)):
+        if prof.fax_weight and _is_fax(msg):
             score += prof.fax_weight
             details.append("fax/scan")
         if score >= prof.min_score and score > best_score:
@@ -159,6 +159,14 @@ def channel(msg: ParsedMessage, segs: list[Segment], cs: Compiled, claim: Option
             signals[:] = [s for s in signals if s.name != "channel"]
             signals.append(Signal(name="channel", detail=f"{name}: " + "; ".join(details), weight=score))
     return best, best_score
+
+
+def _is_fax(msg: ParsedMessage) -> bool:
+    """A bare fax file, or a scanned TIFF/PDF attached to a mail; photos (JPEG, PNG) from a phone are no fax."""
+    if msg.kind in ("image", "pdf"):
+        return True
+    return any(d.ocr and ("tif" in (d.content_type or "") or "pdf" in (d.content_type or "")
+                          or (d.filename or "").lower().endswith((".tif", ".tiff", ".pdf"))) for d in msg.attachments)
 
 
 def peril(segs: list[Segment], cs: Compiled, description: Optional[str], signals: list[Signal]) -> Optional[str]:

@@ -25,6 +25,11 @@ _STOP_WORDS = {"demeurant", "domicilie", "domiciliee", "residant", "habitant", "
                "nom", "fax", "gsm", "objet", "ref", "reference", "bonjour", "merci", "cordialement", "est", "a", "et"}
 
 
+# never part of a name, even in capitals: occupancy abbreviations, company forms, contact words
+_NEVER_NAMES = {"tel", "tél", "né", "née", "email", "mail", "pno", "po", "loc", "sci", "sarl", "sas", "eurl", "syndic",
+                "copropriete", "residence", "gsm", "port", "mob"}
+
+
 def _is_upper_word(tok: str) -> bool:
     letters = [c for c in tok if c.isalpha()]
     return len(letters) >= 2 and all(c.isupper() for c in letters)
@@ -34,9 +39,13 @@ def _title(tok: str) -> str:
     return "-".join(p[:1].upper() + p[1:].lower() for p in tok.split("-"))
 
 
+# OCR specks and box borders before a name on scanned forms: "È Madame ROUSSEAU", "Î Mme DUBOIS", "| M. X"
+_NOISE_PREFIX = re.compile(r"^(?:(?:[^\w\s]|[^\W\dMm](?=\s+[A-ZÀ-Ý]))\s*)+(?=\S)")
+
+
 def parse_person(raw: str, cs: Compiled, family_first: bool = False) -> Optional[dict[str, Optional[str]]]:
     """'M. Jean DUPONT' -> civility M., first Jean, last DUPONT; 'Mme Martin Sophie' -> last MARTIN, first Sophie."""
-    text = raw.strip(" \t:;,-|")
+    text = _NOISE_PREFIX.sub("", raw.strip(" \t:;,-|"))
     folded = fold(text)
     civility: Optional[str] = None
     m = cs.civility_any.match(folded)
@@ -60,7 +69,7 @@ def parse_person(raw: str, cs: Compiled, family_first: bool = False) -> Optional
         low = fold(tok).lower()
         if low in ("et", "&") and civility == "M. et Mme":
             tokens.append("et")
-        elif low in _STOP_WORDS and not _is_upper_word(tok) or low in ("tel", "tél", "né", "née", "email", "mail"):
+        elif low in _STOP_WORDS and not _is_upper_word(tok) or low in _NEVER_NAMES:
             break
         elif not tok[0].isupper() and not any(low == p or low.startswith(p) and p.endswith("'") for p in cs.particles):
             break
@@ -131,6 +140,15 @@ def _read_name(cs: Compiled, family_first: bool):
         cut = _NAME_END.search(line)
         chunk = line[: cut.start()] if cut else line
         person = parse_person(chunk, cs, family_first=family_first)
+        if not person and cs.civility_any.fullmatch(fold(_NOISE_PREFIX.sub("", chunk.strip(" .:|")))) and b < len(seg.text):
+            # "Nom Madame" / "GARCIA": the scan broke the line after the civility
+            _, b2 = line_bounds(seg.text, b + 1)
+            nxt = seg.text[b + 1:b2]
+            cut2 = _NAME_END.search(nxt)
+            chunk2 = nxt[: cut2.start()] if cut2 else nxt
+            person = parse_person(chunk.strip() + " " + chunk2.strip(), cs, family_first=family_first)
+            if person:
+                return person, b + 1 + len(chunk2.rstrip())
         if not person:
             return None
         return person, start + len(chunk.rstrip())
@@ -146,19 +164,22 @@ def name_hits(segments: list[Segment], cs: Compiled) -> list[Hit]:
                     kinds=("body", "form"), skip_signature=True)
     # "Nom : DUPONT" then "Prénom : Jean" on separate lines
     firsts = labelled(segments, cs.labels.get("first_name"), _read_first(), c.labelled, c.ocr_floor, kinds=("body", "form"))
-    if firsts:
-        for h in hits:
-            if isinstance(h.value, dict) and not h.value.get("first_name"):
-                h.value = dict(h.value, first_name=firsts[0].value)
+
+    def with_first(found: list[Hit]) -> list[Hit]:
+        if firsts:
+            for h in found:
+                if isinstance(h.value, dict) and not h.value.get("first_name") and h.value.get("civility") != "M. et Mme":
+                    h.value = dict(h.value, first_name=firsts[0].value)
+        return found
     hits = [h for h in hits if not _foreign_line(h.segment, h.start, cs)]
     if hits:
-        return hits
+        return with_first(hits)
     # free text: a civility followed by a name, preferably near a word about the insured
     for seg in segments:
         if seg.kind == "subject":
             continue
         for m in cs.civility_any.finditer(seg.folded):
-            if seg.in_signature(m.start()) or _foreign_line(seg, m.start(), cs) or m.group(0) == "M":
+            if seg.in_signature(m.start()) or _foreign_line(seg, m.start(), cs):
                 continue
             a, b = line_bounds(seg.text, m.start())
             line = seg.text[m.start():b]
@@ -167,12 +188,15 @@ def name_hits(segments: list[Segment], cs: Compiled) -> list[Hit]:
             person = parse_person(chunk, cs)
             if not person or person["last_name"] in ("MONSIEUR", "MADAME"):
                 continue
-            before = seg.folded[max(0, m.start() - 60):m.start()]
+            # a bare "M" is a civility only before a written-out name ("M François FAURE", "M DUPONT")
+            if m.group(0) == "M" and not _is_upper_word(person["last_name"].replace(" ", "")):
+                continue
+            before = seg.folded[max(0, m.start() - 120):m.start()]
             near = cs.insured_context is not None and cs.insured_context.search(before)
             conf = c.labelled_weak if near else c.unlabelled
             hits.append(Hit(person, conf, chunk.strip(), seg, m.start(), tier=1 if near else 2))
     hits.sort(key=lambda h: (h.tier, 0 if h.segment.kind == "form" else 1))
-    return hits
+    return with_first(hits)
 
 
 _LABEL_WORDS = {"adresse", "telephone", "email", "e-mail", "qualite", "civilite", "ville", "code", "portable", "mobile", "date"}
@@ -181,6 +205,9 @@ _LABEL_WORDS = {"adresse", "telephone", "email", "e-mail", "qualite", "civilite"
 def _read_first():
     def read(seg: Segment, start: int):
         m = _NAME_TOKEN.match(seg.text, start)
+        nxt = _NAME_TOKEN.match(seg.text, m.end() + 1) if m and seg.text[m.end():m.end() + 1] == " " else None
+        if m and len(m.group(0)) <= 2 and nxt and nxt.group(0)[0].isupper() and len(nxt.group(0)) > 2:
+            m = nxt        # an OCR speck before the name: "Prénom Fo Véronique", "Prénom : L Gérard"
         if not m or not m.group(0)[0].isupper():
             return None
         tok = m.group(0).rstrip(".")

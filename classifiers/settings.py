@@ -211,7 +211,7 @@ class Compiled:
             if pats:
                 alt = "|".join(f"(?:{one_line(fold(p))})" for p in pats)
                 # a label starts a line or follows a separator, and is followed by a separator
-                self.labels[name] = re.compile(rf"(?:^|(?<=[\s|;,(\[]))(?:{alt}){sep}", FLAGS)
+                self.labels[name] = re.compile(rf"(?:^|(?<=[\s|;,(\[.“\"]))(?:{alt}){sep}", FLAGS)
         self.insured_context = compile_any(s.insured_context)
         self.foreign_context = compile_any(s.foreign_context)
         self.civility_re: list[tuple[str, re.Pattern[str]]] = [
