@@ -39,11 +39,17 @@ def _resolve(day: int, month: int, year_text: Optional[str], ref: date) -> Optio
         return None
 
 
+# OCR reads 0 and 1 as O, l or I inside numeric dates ("0l/02/2026", "3O.O1.26"); only date-shaped tokens are fixed
+_OCR_DATE = re.compile(r"(?<![\w])(?=[\dlIO]{1,2}[/.\-][\dlIO]{1,2}[/.\-][\dlIO]{2,4}(?![\w]))(?=\S*\d)[\dlIO]{1,2}[/.\-][\dlIO]{1,2}[/.\-][\dlIO]{2,4}")
+_OCR_DIGITS = str.maketrans({"l": "1", "I": "1", "O": "0"})
+
+
 def find_dates(folded: str, ref: date, start: int = 0, end: Optional[int] = None,
                need_year: bool = False) -> list[tuple[date, int, int]]:
     """Every date in folded[start:end], in order: (date, start, end)."""
     end = len(folded) if end is None else end
     found: list[tuple[date, int, int]] = []
+    folded = _OCR_DATE.sub(lambda m: m.group(0).translate(_OCR_DIGITS), folded)   # same length: offsets hold
     for m in TEXT_DATE.finditer(folded, start, end):
         if need_year and not m.group("y"):
             continue

@@ -407,7 +407,23 @@ def labelled_postcode_city(segments: list[Segment], cs: Compiled) -> dict[str, H
         m = re.match(r"([A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’\- ]{1,40})", seg.text[start:])
         return (_clean_city(m.group(1)), start + m.end()) if m else None
 
+    def read_both(seg: Segment, start: int):
+        _, b = line_bounds(seg.text, start)
+        m = POSTCODE_CITY.match(seg.text[start:b].rstrip(" |\t"))
+        if not m:
+            return None
+        return {"postcode": m.group("cp"), "city": _clean_city(m.group("city"))}, start + m.end()
+
+    # "Code postal / Ville" then "49100 ANGERS", on the same line, in the next cell or on the next line
+    for h in labelled(segments, cs.labels.get("postcode_city"), read_both, c.labelled, c.ocr_floor, kinds=("body", "form"),
+                      skip_signature=True):
+        if not _foreign_line(h.segment, h.start, cs):
+            for key in ("postcode", "city"):
+                out[key] = Hit(h.value[key], h.confidence, h.evidence, h.segment, h.start, h.tier)
+            break
     for name, reader in (("postcode", read_cp), ("city", read_city)):
+        if name in out:
+            continue
         hits = labelled(segments, cs.labels.get(name), reader, c.labelled, c.ocr_floor, kinds=("body", "form"),
                         skip_signature=True)
         hits = [h for h in hits if not _foreign_line(h.segment, h.start, cs)]
