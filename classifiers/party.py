@@ -244,41 +244,59 @@ def civility_hits(segments: list[Segment], cs: Compiled) -> list[Hit]:
 
 
 # ----------------------------------------------------------------------------------------- phones
+_OCR_PHONE = re.compile(r"(?<![\d,])0\d(?:[ .,\-]?\d{2}){4}(?![\d,])")
+
+
+def _phone_text(text: str) -> str:
+    """OCR reads a dot as a comma inside French numbers ("06.14,44.13.27"): same length, offsets hold."""
+    return _OCR_PHONE.sub(lambda m: m.group(0).replace(",", "."), text) if "," in text else text
+
+
 def phone_hits(segments: list[Segment], cs: Compiled) -> list[Hit]:
     """The insured's numbers first: labelled or near an insured word, outside signatures and foreign lines."""
     c = cs.s.confidence
     excluded = set(cs.s.excluded_phones)
     hits: list[Hit] = []
     label = cs.labels.get("phone")
+    found: list[tuple[Segment, object]] = []
     for seg in segments:
         if seg.kind == "subject":
             continue
         try:
-            matches = list(phonenumbers.PhoneNumberMatcher(seg.text, "FR", leniency=phonenumbers.Leniency.VALID,
+            matches = list(phonenumbers.PhoneNumberMatcher(_phone_text(seg.text), "FR", leniency=phonenumbers.Leniency.VALID,
                                                            max_tries=200))
         except Exception:  # the library's own parser must never crash the pipeline
             continue
-        for pm in matches:
-            e164 = phonenumbers.format_number(pm.number, phonenumbers.PhoneNumberFormat.E164)
-            if e164 in excluded or seg.in_signature(pm.start):
+        found += [(seg, pm) for pm in matches]
+    # a number printed in a signature or on a letterhead line (ORIAS, agency, cabinet...) is the sender's, wherever
+    # else it appears in the message
+    for seg, pm in found:
+        a, b = line_bounds(seg.folded, pm.start)
+        before = seg.folded[a:pm.start]
+        if seg.in_signature(pm.start) or (cs.foreign_context is not None and cs.foreign_context.search(seg.folded, a, b)
+                                          and not (cs.insured_context is not None and cs.insured_context.search(before))):
+            excluded.add(phonenumbers.format_number(pm.number, phonenumbers.PhoneNumberFormat.E164))
+    for seg, pm in found:
+        e164 = phonenumbers.format_number(pm.number, phonenumbers.PhoneNumberFormat.E164)
+        if e164 in excluded or seg.in_signature(pm.start):
+            continue
+        a, b = line_bounds(seg.folded, pm.start)
+        line_before = seg.folded[a:pm.start]
+        prev_a, _ = line_bounds(seg.folded, max(0, a - 1))
+        context = seg.folded[prev_a:pm.start] if not line_before.strip() or len(line_before.strip()) < 3 else line_before
+        if cs.foreign_context is not None and cs.foreign_context.search(context[-70:]):
+            if not (cs.insured_context is not None and cs.insured_context.search(context[-45:])):
                 continue
-            a, b = line_bounds(seg.folded, pm.start)
-            line_before = seg.folded[a:pm.start]
-            prev_a, _ = line_bounds(seg.folded, max(0, a - 1))
-            context = seg.folded[prev_a:pm.start] if not line_before.strip() or len(line_before.strip()) < 3 else line_before
-            if cs.foreign_context is not None and cs.foreign_context.search(context[-70:]):
-                if not (cs.insured_context is not None and cs.insured_context.search(context[-45:])):
-                    continue
-            if re.search(r"(fax|telecopie)\s*[:.]?\s*$", line_before, re.IGNORECASE):
-                continue
-            labelled_here = label is not None and label.search(line_before[-40:] or "")
-            insured = cs.insured_context is not None and cs.insured_context.search(seg.folded, max(0, pm.start - 120), pm.start)
-            if labelled_here or insured:
-                conf, tier = c.labelled, 0 if labelled_here else 1
-            else:
-                conf, tier = c.unlabelled, 2
-            evidence = seg.text[a if pm.start - a < 60 else pm.start - 25:pm.end].strip()
-            hits.append(Hit(e164, conf, evidence, seg, pm.start, tier))
+        if re.search(r"(fax|telecopie)\s*[:.]?\s*$", line_before, re.IGNORECASE):
+            continue
+        labelled_here = label is not None and label.search(line_before[-40:] or "")
+        insured = cs.insured_context is not None and cs.insured_context.search(seg.folded, max(0, pm.start - 120), pm.start)
+        if labelled_here or insured:
+            conf, tier = c.labelled, 0 if labelled_here else 1
+        else:
+            conf, tier = c.unlabelled, 2
+        evidence = seg.text[a if pm.start - a < 60 else pm.start - 25:pm.end].strip()
+        hits.append(Hit(e164, conf, evidence, seg, pm.start, tier))
     hits.sort(key=lambda h: (0 if h.segment.in_quote(h.start) is False else 1, h.tier))
     return hits
 
@@ -326,9 +344,9 @@ def _after_forward(seg: Segment) -> bool:
 
 
 # ----------------------------------------------------------------------------------------- address
-_STREET_WORDS = (r"rue|avenue|av\.?|boulevard|bd|bld|chemin|ch\.|allee|impasse|imp\.|place|pl\.|route|rte|quai|cours|square|"
-                 r"residence|res\.|lotissement|lot\.|lieu-dit|lieudit|faubourg|fbg|passage|sentier|voie|rond-point|hameau|"
-                 r"cite|parc|domaine|clos|villa|montee|traverse|promenade|esplanade|straat|laan|plein|weg")
+_STREET_WORDS = (r"rue|avenue|av\.?|boulevard|bd|bld|chemin|ch\.|all[eé]e|impasse|imp\.|place|pl\.|route|rte|quai|cours|square|"
+                 r"r[eé]sidence|r[eé]s\.|lotissement|lot\.|lieu-dit|lieudit|faubourg|fbg|passage|sentier|voie|rond-point|hameau|"
+                 r"cit[eé]|parc|domaine|clos|villa|mont[eé]e|traverse|promenade|esplanade|chauss[eé]e|straat|laan|plein|weg")
 STREET = re.compile(rf"(?<![\w])(?P<street>\d{{1,4}}\s?(?:bis|ter|[a-c])?\s*,?\s*(?:{_STREET_WORDS})\b[^\n,;|]{{2,80}}?)"
                     rf"(?=\s*(?:[,;|\n]|\s-\s|\s\d{{5}}\b|$))", re.IGNORECASE)
 POSTCODE_CITY = re.compile(r"(?<![\d\w])(?P<cp>(?:0[1-9]|[1-8]\d|9[0-8])\d{3})\s*,?\s+(?P<city>[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’\- ]{1,40}?(?:\s+\d{1,2}(?:e|er|eme)?)?)"
