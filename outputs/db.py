@@ -122,6 +122,10 @@ def upgrade_engine(engine: Engine) -> None:
             return
         config = _alembic_config(engine)
         with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                # Two processes opening an empty database at once must not both create the schema:
+                # the advisory lock (held to the end of this transaction) makes the second wait, then find it done.
+                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7143501)")
             config.attributes["connection"] = conn
             command.upgrade(config, "heads")
     except (OperationalError, DBAPIError) as error:

@@ -218,12 +218,14 @@ class Store:
 
     def pending_raw_ids(self, limit: int = 100, include_failed: bool = False,
                         among: Optional[list[int]] = None) -> list[int]:
-        """Raw messages still to read, oldest date first. `among` restricts to given ids (one ingest run)."""
+        """Raw messages still to read, oldest date first. `among` restricts to given ids (one ingest run).
+        `limit=0` means no limit."""
         statuses = ("pending", "failed") if include_failed else ("pending",)
         query = select(RawMessage.id).where(RawMessage.status.in_(statuses))
         with self.session(read=True) as s:
             if among is None:
-                return list(s.scalars(query.order_by(*self._date_order()).limit(limit)).all())
+                ordered = query.order_by(*self._date_order())
+                return list(s.scalars(ordered.limit(limit) if limit else ordered).all())
             keyed = []
             for start in range(0, len(among), 500):
                 chunk = among[start:start + 500]
