@@ -22,9 +22,11 @@ HERE = Path(__file__).parent / "heldout"
 CASES = sorted(p for p in HERE.iterdir() if p.suffix in (".eml", ".txt"))
 
 # floors per field (fraction of the messages that assert it); fields not listed must reach DEFAULT_FLOOR
-FLOORS = {"decision": 0.85, "reasons": 0.8, "claim_number": 0.9, "intermediary_code": 0.85, "channel": 0.9,
-          "insured.first_name": 0.8}
-DEFAULT_FLOOR = 0.75
+# (41 messages: 28 written first, 13 more written after the fixes and never tuned on; every field scored 1.0 then,
+# the floors leave room for one or two misses per field without hiding a systematic fault)
+FLOORS = {"decision": 0.9, "reasons": 0.9, "claim_number": 0.92, "intermediary_code": 0.9, "channel": 0.92,
+          "insured.first_name": 0.85}
+DEFAULT_FLOOR = 0.8
 
 
 def _norm(name: str, value: Any) -> Any:
