@@ -158,8 +158,9 @@ def vocabulary(segs: list[Segment], cs: Compiled, field: str, values: dict[str, 
             return Hit(name, c.labelled_weak, seg.text[m.start():m.end()], seg, m.start(), tier=1)
     for seg in segs:
         text = _scope(seg)
-        got = _vocab_value(text, weak or {})
-        if got and not seg.in_signature(got[1].start()):
-            name, m = got
+        for name, m in _vocab_all(text, weak or {}):
+            a, b = line_bounds(text, m.start())
+            if seg.in_signature(m.start()) or _is_option_list(text[a:b], values):
+                continue      # an unticked checkbox list says nothing
             return Hit(name, c.unlabelled, seg.text[m.start():m.end()], seg, m.start(), tier=2)
     return None

@@ -65,6 +65,24 @@ def test_leak_search_for_a_tenant_is_fine(config):
     assert d.decision == "auto_open"
 
 
+@pytest.mark.parametrize("text", [
+    "Nature du sinistre : RDF - Recherche de fuite\nConsommation d'eau anormale, compteur qui tourne. Recherche de fuite demandée.",
+    "Humidité sur le mur de la chambre. Recherche de fuite visuelle ou non destructive à réaliser.",
+])
+def test_a_leak_search_is_not_held_by_the_water_damage_cause_rule(config, text):
+    e, d = run(config, agency(text + "\nQualité : propriétaire occupant\nType d'habitation : pavillon"))
+    assert e.peril == "leak_search" and e.value("cause_repaired") is None
+    assert d.reasons == ["leak_search_owner_occupied_house"]
+    e, d = run(config, agency(text + "\nQualité : locataire\nType d'habitation : appartement"))
+    assert d.decision == "auto_open" and d.reasons == []
+
+
+def test_leak_search_already_done_leaves_a_water_damage(config):
+    e, d = run(config, agency("Dégât des eaux : la recherche de fuite a été effectuée par le plombier, fuite réparée. Reprise des peintures."))
+    assert e.peril == "water_damage" and e.value("cause_repaired") is True
+    assert d.decision == "auto_open"
+
+
 def test_agency_claim_must_start_with_b(config):
     e, d = run(config, agency("Bris de glace fenêtre.", claim="C7654321"))
     assert e.value("claim_number") == "C7654321"
