@@ -303,6 +303,18 @@ def phone_hits(segments: list[Segment], cs: Compiled) -> list[Hit]:
 
 # ----------------------------------------------------------------------------------------- e-mail
 _EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
+# OCR drops the last dot of a scanned address ("valerie.dubois@laposte net")
+_EMAIL_OCR = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)*(?P<gap> )(?:fr|com|net|org|eu|be|ch)\b")
+
+
+def _emails(seg: Segment) -> list[tuple[int, int, str]]:
+    """(start, end, address) of every address; on OCR pages accents are dropped and a lost last dot restored."""
+    out = [(m.start(), m.end(), m.group(0)) for m in _EMAIL.finditer(seg.text)]
+    if seg.ocr_conf is not None:
+        out += [(m.start(), m.end(), m.group(0)[:m.start("gap") - m.start()] + "." + m.group(0)[m.end("gap") - m.start():])
+                for m in _EMAIL_OCR.finditer(seg.text) if not any(a <= m.start() < b for a, b, _ in out)]
+        out = [(a, b, fold(addr)) for a, b, addr in out]
+    return sorted(out)
 
 
 def email_hits(segments: list[Segment], cs: Compiled, sender: Optional[str]) -> list[Hit]:
@@ -314,26 +326,26 @@ def email_hits(segments: list[Segment], cs: Compiled, sender: Optional[str]) -> 
     for seg in segments:
         if seg.kind == "subject":
             continue
-        for m in _EMAIL.finditer(seg.text):
-            addr = m.group(0).rstrip(".").lower()
+        for start, end, raw in _emails(seg):
+            addr = raw.rstrip(".").lower()
             domain = addr.split("@")[1]
-            if seg.in_signature(m.start()) or seg.in_quote(m.start()) and seg.kind == "body" and not _after_forward(seg):
+            if seg.in_signature(start) or seg.in_quote(start) and seg.kind == "body" and not _after_forward(seg):
                 continue
             if domain in banned or any(domain.endswith("." + d) for d in banned) or domain == sender_domain:
                 continue
             if re.match(r"(no-?reply|ne-?pas|postmaster|mailer-daemon|contact|info|sinistres?|gestion)@", addr):
                 continue
-            a, b = line_bounds(seg.folded, m.start())
-            before = seg.folded[a:m.start()]
+            a, b = line_bounds(seg.folded, start)
+            before = seg.folded[a:start]
             if re.search(r"^\s*(de|from|a|to|cc|envoye par)\s*:", before, re.IGNORECASE):
                 continue
             if cs.foreign_context is not None and cs.foreign_context.search(before) and not (
                     cs.insured_context is not None and cs.insured_context.search(before)):
                 continue
             is_labelled = label is not None and label.search(before)
-            near = cs.insured_context is not None and cs.insured_context.search(seg.folded, max(0, m.start() - 120), m.start())
+            near = cs.insured_context is not None and cs.insured_context.search(seg.folded, max(0, start - 120), start)
             conf = c.labelled if (is_labelled or near) else c.unlabelled
-            hits.append(Hit(addr, conf, seg.text[max(a, m.start() - 20):m.end()].strip(), seg, m.start(),
+            hits.append(Hit(addr, conf, seg.text[max(a, start - 20):end].strip(), seg, start,
                             0 if is_labelled else (1 if near else 2)))
     hits.sort(key=lambda h: h.tier)
     return hits
