@@ -42,6 +42,8 @@ def _resolve(day: int, month: int, year_text: Optional[str], ref: date) -> Optio
 # OCR reads 0 and 1 as O, l or I inside numeric dates ("0l/02/2026", "3O.O1.26"); only date-shaped tokens are fixed
 _OCR_DATE = re.compile(r"(?<![\w])(?=[\dlIO]{1,2}[/.\-][\dlIO]{1,2}[/.\-][\dlIO]{2,4}(?![\w]))(?=\S*\d)[\dlIO]{1,2}[/.\-][\dlIO]{1,2}[/.\-][\dlIO]{2,4}")
 _OCR_DIGITS = str.maketrans({"l": "1", "I": "1", "O": "0"})
+# ... and a dot as a colon or comma next to a well-read separator ("30:06.2026", "12,03/2026")
+_OCR_SEP = re.compile(r"(?<![\d:,])(\d{1,2})[:,;](\d{1,2})([./\-])(\d{4}|\d{2}(?!\d))")
 
 
 def find_dates(folded: str, ref: date, start: int = 0, end: Optional[int] = None,
@@ -50,6 +52,7 @@ def find_dates(folded: str, ref: date, start: int = 0, end: Optional[int] = None
     end = len(folded) if end is None else end
     found: list[tuple[date, int, int]] = []
     folded = _OCR_DATE.sub(lambda m: m.group(0).translate(_OCR_DIGITS), folded)   # same length: offsets hold
+    folded = _OCR_SEP.sub(lambda m: m.group(1) + m.group(3) + m.group(2) + m.group(3) + m.group(4), folded)
     for m in TEXT_DATE.finditer(folded, start, end):
         if need_year and not m.group("y"):
             continue

@@ -55,6 +55,11 @@ def cause_repaired(segs: list[Segment], cs: Compiled) -> Optional[Hit]:
                     continue
                 if re.search(r"\b(non|pas|jamais|ni)\b", m.group(0)) or re.match(r"\s*\?", text[m.end():m.end() + 3]):
                     continue
+                _, eol = line_bounds(text, m.end())
+                answer = text[m.end():eol].strip(" \t:=?.|")
+                starts_line = not text[a:m.start()].strip(" \t|-.")
+                if starts_line and not answer or answer and cs.not_stated is not None and cs.not_stated.match(answer):
+                    continue      # a form's "Cause réparée" box left empty or "Non renseigné": the label, not a statement
                 positive = Hit(True, c.labelled_weak, seg.text[m.start():m.end()], seg, m.start())
                 break
     return negative or positive

@@ -179,3 +179,10 @@ def test_threshold_comes_from_config(config):
     assert decide(msg, e, config).reasons == ["low_confidence"]
     relaxed = config.model_copy(update={"rules": dict(config.section("rules"), trust_threshold=0.5)})
     assert decide(msg, e, relaxed).decision == "auto_open"
+
+
+@pytest.mark.parametrize("box", ["Cause réparée Non renseigné", "Cause réparée :", "Cause réparée ?"])
+def test_an_unanswered_cause_box_is_no_statement(config, box):
+    e, d = run(config, agency(f"Nature du sinistre : dégât des eaux\n{box}\nPlafond taché."))
+    assert e.value("cause_repaired") is None
+    assert d.reasons == ["dde_cause_not_confirmed_repaired"]
