@@ -8,7 +8,7 @@ fuite effectuée").
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import Iterator, Optional
 
 from classifiers.settings import Compiled
 from classifiers.text import Hit, Segment, labelled, line_bounds
@@ -105,6 +105,25 @@ def _vocab_all(text: str, values: dict[str, Optional[re.Pattern[str]]]) -> list[
     return sorted(found, key=lambda f: f[1].start())
 
 
+def _vocab_scan(text: str, values: dict[str, Optional[re.Pattern[str]]],
+                lists: dict[str, Optional[re.Pattern[str]]]) -> Iterator[tuple[str, re.Match[str]]]:
+    """Matches of `values` in reading order, skipping lines that list several `lists` options (an unticked checkbox
+    list says nothing); searches lazily, one line at a time, instead of collecting every match."""
+    pos = 0
+    while pos < len(text):
+        got = _vocab_value(text[pos:], values)
+        if got is None:
+            return
+        name, m0 = got
+        a, b = line_bounds(text, pos + m0.start())
+        if not _is_option_list(text[a:b], lists):
+            pat = values[name]
+            m = pat.match(text, pos + m0.start()) if pat is not None else None
+            if m is not None:
+                yield name, m
+        pos = b + 1
+
+
 def _is_option_list(line: str, values: dict[str, Optional[re.Pattern[str]]]) -> bool:
     return len({name for name, pat in values.items() if pat is not None and pat.search(line)}) > 1
 
@@ -156,16 +175,14 @@ def vocabulary(segs: list[Segment], cs: Compiled, field: str, values: dict[str, 
         if seg.kind == "subject":
             continue
         text = _scope(seg)
-        for name, m in _vocab_all(text, values):
-            a, b = line_bounds(text, m.start())
-            if seg.in_signature(m.start()) or _is_option_list(text[a:b], values):
+        for name, m in _vocab_scan(text, values, values):
+            if seg.in_signature(m.start()):
                 continue
             return Hit(name, c.labelled_weak, seg.text[m.start():m.end()], seg, m.start(), tier=1)
     for seg in segs:
         text = _scope(seg)
-        for name, m in _vocab_all(text, weak or {}):
-            a, b = line_bounds(text, m.start())
-            if seg.in_signature(m.start()) or _is_option_list(text[a:b], values):
-                continue      # an unticked checkbox list says nothing
+        for name, m in _vocab_scan(text, weak or {}, values):
+            if seg.in_signature(m.start()):
+                continue
             return Hit(name, c.unlabelled, seg.text[m.start():m.end()], seg, m.start(), tier=2)
     return None
