@@ -11,7 +11,7 @@ import re
 from typing import Iterator, Optional
 
 from classifiers.settings import Compiled
-from classifiers.text import Hit, Segment, labelled, line_bounds
+from classifiers.text import Hit, Segment, labelled, line_bounds, own_text
 
 
 def _texts(segs: list[Segment]) -> list[Segment]:
@@ -19,12 +19,7 @@ def _texts(segs: list[Segment]) -> list[Segment]:
 
 
 def _scope(seg: Segment) -> str:
-    return seg.new_text() if seg.kind == "body" and seg.quote_start > 0 and not _quote_is_forward(seg) else seg.folded
-
-
-def _quote_is_forward(seg: Segment) -> bool:
-    head = seg.folded[seg.quote_start: seg.quote_start + 120]
-    return bool(re.search(r"transfer|forward|original|origine|de\s*:|from\s*:", head, re.IGNORECASE))
+    return own_text(seg)
 
 
 def cause_repaired(segs: list[Segment], cs: Compiled) -> Optional[Hit]:

@@ -9,7 +9,7 @@ import re
 from typing import Optional
 
 from classifiers.settings import Compiled, fold
-from classifiers.text import Segment
+from classifiers.text import Segment, own_text
 from intake.models import ParsedMessage, Signal
 
 
@@ -172,7 +172,7 @@ def _is_fax(msg: ParsedMessage) -> bool:
 def peril(segs: list[Segment], cs: Compiled, description: Optional[str], signals: list[Signal]) -> Optional[str]:
     """Peril with the highest keyword score (subject and description count double); ties follow config order."""
     scored: list[tuple[float, int, str, str]] = []
-    texts = [(s.new_text() if s.kind == "body" else s.folded, 2.0 if s.kind == "subject" else 1.0) for s in segs]
+    texts = [(own_text(s), 2.0 if s.kind == "subject" else 1.0) for s in segs]
     if description:
         texts.append((fold(description), 1.0))
     for rank, prof in enumerate(cs.s.perils):

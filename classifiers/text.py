@@ -95,6 +95,17 @@ def segments_of(msg: ParsedMessage, cs: Compiled) -> list[Segment]:
     return out
 
 
+def own_text(seg: Segment) -> str:
+    """The folded text that speaks for this message: a reply's quoted history is left out, but a forward's quoted
+    original IS the order ("TR:" with "-----Message d'origine-----")."""
+    if seg.kind != "body" or seg.quote_start <= 0:
+        return seg.folded
+    head = seg.folded[seg.quote_start: seg.quote_start + 120]
+    if re.search(r"transfer|forward|original|origine|de\s*:|from\s*:", head, re.IGNORECASE):
+        return seg.folded
+    return seg.new_text()
+
+
 def line_bounds(text: str, pos: int) -> tuple[int, int]:
     a = text.rfind("\n", 0, pos) + 1
     b = text.find("\n", pos)

@@ -22,8 +22,8 @@ HERE = Path(__file__).parent / "heldout"
 CASES = sorted(p for p in HERE.iterdir() if p.suffix in (".eml", ".txt"))
 
 # floors per field (fraction of the messages that assert it); fields not listed must reach DEFAULT_FLOOR
-# (41 messages: 28 written first, 13 more written after the fixes and never tuned on; every field scored 1.0 then,
-# the floors leave room for one or two misses per field without hiding a systematic fault)
+# (49 messages: 28 written first; 13 written after the fixes scored 1.0 untouched; 8 more then missed only the peril of
+# a forwarded order, fixed generally. The floors leave room for a miss or two per field, not for a systematic fault.)
 FLOORS = {"decision": 0.9, "reasons": 0.9, "claim_number": 0.92, "intermediary_code": 0.9, "channel": 0.92,
           "insured.first_name": 0.85}
 DEFAULT_FLOOR = 0.8
