@@ -62,6 +62,12 @@ def _parse(raw: bytes, filename: Optional[str], limits: Limits, engine: OcrEngin
         text = html_to_text(html, limits.html_max_bytes)
         return ParsedMessage(kind="text", body=text_document("body", text, raw, is_body=True), html=html,
                              unreadable=None if text.strip() else "empty_input")
+    named = sn.type_from_name(filename)
+    if kind == sn.TEXT and (named == sn.PDF or named in sn.IMAGE_TYPES):
+        # A ".pdf" or ".tif" holding a few bytes of text is a broken transfer, not a text message.
+        label = "PDF" if named == sn.PDF else "image"
+        return ParsedMessage(kind="pdf" if named == sn.PDF else "image",
+                             unreadable=f"corrupt_file: named as {label} but holds no {label} data")
     if kind == sn.TEXT:
         return _text(raw)
     return ParsedMessage(kind="unknown", unreadable=f"unsupported_format: {kind}")
