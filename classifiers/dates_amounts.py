@@ -40,10 +40,19 @@ def _resolve(day: int, month: int, year_text: Optional[str], ref: date) -> Optio
 
 
 # OCR reads 0 and 1 as O, l or I inside numeric dates ("0l/02/2026", "3O.O1.26"); only date-shaped tokens are fixed
-_OCR_DATE = re.compile(r"(?<![\w])(?=[\dlIO]{1,2}[/.\-][\dlIO]{1,2}[/.\-][\dlIO]{2,4}(?![\w]))(?=\S*\d)[\dlIO]{1,2}[/.\-][\dlIO]{1,2}[/.\-][\dlIO]{2,4}")
+_OCR_DATE = re.compile(r"(?<![\w])[\dlIO]{1,2}[/.\-][\dlIO]{1,2}[/.\-][\dlIO]{2,4}(?![\w])")
 _OCR_DIGITS = str.maketrans({"l": "1", "I": "1", "O": "0"})
 # ... and a dot as a colon or comma next to a well-read separator ("30:06.2026", "12,03/2026")
 _OCR_SEP = re.compile(r"(?<![\d:,])(\d{1,2})[:,;](\d{1,2})([./\-])(\d{4}|\d{2}(?!\d))")
+
+
+def _ocr_fixed(folded: str, start: int, end: int) -> str:
+    """folded with OCR slips inside dates repaired between start and end; same length, so offsets hold."""
+    window = folded[start:end]
+    fixed = _OCR_DATE.sub(lambda m: m.group(0).translate(_OCR_DIGITS) if any(c.isdigit() for c in m.group(0))
+                          else m.group(0), window)
+    fixed = _OCR_SEP.sub(lambda m: m.group(1) + m.group(3) + m.group(2) + m.group(3) + m.group(4), fixed)
+    return folded if fixed == window else folded[:start] + fixed + folded[end:]
 
 
 def find_dates(folded: str, ref: date, start: int = 0, end: Optional[int] = None,
@@ -51,8 +60,7 @@ def find_dates(folded: str, ref: date, start: int = 0, end: Optional[int] = None
     """Every date in folded[start:end], in order: (date, start, end)."""
     end = len(folded) if end is None else end
     found: list[tuple[date, int, int]] = []
-    folded = _OCR_DATE.sub(lambda m: m.group(0).translate(_OCR_DIGITS), folded)   # same length: offsets hold
-    folded = _OCR_SEP.sub(lambda m: m.group(1) + m.group(3) + m.group(2) + m.group(3) + m.group(4), folded)
+    folded = _ocr_fixed(folded, start, end)
     for m in TEXT_DATE.finditer(folded, start, end):
         if need_year and not m.group("y"):
             continue

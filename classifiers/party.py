@@ -178,11 +178,16 @@ def name_hits(segments: list[Segment], cs: Compiled) -> list[Hit]:
     for seg in segments:
         if seg.kind == "subject":
             continue
-        for m in cs.civility_any.finditer(seg.folded):
-            if seg.in_signature(m.start()) or _foreign_line(seg, m.start(), cs):
-                continue
+        foreign: dict[int, bool] = {}       # per line start: hostile lines of many civilities stay linear
+        for n, m in enumerate(cs.civility_any.finditer(seg.folded)):
+            if n >= 200 or len(hits) >= 20:
+                break
             a, b = line_bounds(seg.text, m.start())
-            line = seg.text[m.start():b]
+            if a not in foreign:
+                foreign[a] = _foreign_line(seg, m.start(), cs)
+            if seg.in_signature(m.start()) or foreign[a]:
+                continue
+            line = seg.text[m.start():min(b, m.start() + 160)]
             cut = _NAME_END.search(line, m.end() - m.start())
             chunk = line[: cut.start()] if cut else line
             person = parse_person(chunk, cs)
@@ -309,12 +314,26 @@ _EMAIL_OCR = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)*(?P<gap> )(?:fr|com|net
 
 def _emails(seg: Segment) -> list[tuple[int, int, str]]:
     """(start, end, address) of every address; on OCR pages accents are dropped and a lost last dot restored."""
-    out = [(m.start(), m.end(), m.group(0)) for m in _EMAIL.finditer(seg.text)]
+    text = seg.text
+    out: list[tuple[int, int, str]] = []
+    at = text.find("@")
+    while at >= 0:
+        # anchored at each "@" (a search from every letter of a long word would be quadratic on hostile input)
+        start = at
+        while start > 0 and at - start < 64 and (text[start - 1].isalnum() or text[start - 1] in "._+-"):
+            start -= 1
+        m = _EMAIL.match(text, start)
+        if m and m.end() > at:
+            out.append((m.start(), m.end(), m.group(0)))
+        elif seg.ocr_conf is not None:
+            mo = _EMAIL_OCR.match(text, start)
+            if mo and mo.end() > at:
+                g = mo.group(0)
+                out.append((mo.start(), mo.end(), g[:mo.start("gap") - start] + "." + g[mo.end("gap") - start:]))
+        at = text.find("@", at + 1)
     if seg.ocr_conf is not None:
-        out += [(m.start(), m.end(), m.group(0)[:m.start("gap") - m.start()] + "." + m.group(0)[m.end("gap") - m.start():])
-                for m in _EMAIL_OCR.finditer(seg.text) if not any(a <= m.start() < b for a, b, _ in out)]
         out = [(a, b, fold(addr)) for a, b, addr in out]
-    return sorted(out)
+    return out
 
 
 def email_hits(segments: list[Segment], cs: Compiled, sender: Optional[str]) -> list[Hit]:

@@ -130,7 +130,7 @@ def _loss_date(segs: list[Segment], cs: Compiled, ref: date) -> Optional[FieldVa
     for seg in segs:
         if seg.kind != "body" and seg.kind != "form":
             continue
-        for d, a, e in find_dates(seg.folded, ref):
+        for d, a, e in find_dates(seg.folded, ref)[:200]:      # a loss date is stated early, not as the 200th date
             la, lb = line_bounds(seg.folded, a)
             before = seg.folded[max(la, a - 60):a]
             if seg.in_signature(a) or _NOT_LOSS.search(before) or not _LOSS_CONTEXT.search(before):

@@ -161,3 +161,14 @@ def test_photos_from_a_phone_are_no_fax(config):
                    attachments=[("IMG_4400.JPG", ["C2"])], ocr_confidence=0.5)
     msg.attachments[0].content_type = "image/jpeg"
     assert classify(msg, config).channel == "unknown"
+
+
+@pytest.mark.parametrize("text", [
+    "x" * 20000, ("Nom " + "M. " * 400 + "\n") * 5, "01/01/" * 4000, "@" * 10000, ("|" * 2000 + "\n") * 10,
+    ("Code agent " + "1 " * 1000 + "\n") * 5, "Cause réparée\n" * 2000, "a " * 10000 + "@b fr",
+])
+def test_hostile_text_gives_a_result(config, text):
+    """Long runs that once made single regexes scan quadratically (e-mail local parts, civilities, OCR dates)."""
+    e = classify(make_msg(text, subject="ODM", sender="a@b.fr", attachments=[("f.tif", [text])], ocr_confidence=0.8),
+                 config)
+    assert e.document_type in ("mission_order", "follow_up", "other")
