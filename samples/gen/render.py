@@ -366,7 +366,7 @@ def cs2i_mail(case: Case, rng: random.Random, firm: ExpertFirm) -> tuple[bytes, 
     text = (f"Madame, Monsieur,\n\nMissionnés par ALLIANZ IARD pour le sinistre référencé en objet, nous vous "
             f"demandons d'intervenir chez l'assuré.\n\nN° de sinistre Allianz : {case.claim_written}\n{order}"
             f"Notre référence : {ref}\nAssuré : {full_name(p, rng, 0).strip()}\nAdresse : {p.street}, {p.postcode} {p.city}\n"
-            f"Téléphone de l'assuré : {phone_fr(p.phone, rng)}\nDate du sinistre : {loss_date_text(case, rng)}\n"
+            f"Téléphone de l'assuré : {phone_fr(p.phone, rng)}\n{'E-mail : ' + p.email + chr(10) if p.email else ''}Date du sinistre : {loss_date_text(case, rng)}\n"
             f"{occupancy_phrase(case, rng)}\n\nConstatations / travaux demandés : {desc}\n\n"
             f"Merci de nous adresser votre devis avant tout commencement de travaux.\n\n"
             f"{firm.expert}\nExpert IARD - {firm.firm}\n{firm.address}\nTél. {firm.phone}\n")
