@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import socket
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -23,7 +25,10 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-DOCS = Path(__file__).resolve().parents[2] / "docs"
+# Screenshots go to docs/ only when asked (INTAKE_SCREENSHOTS=docs), so a test run leaves the tree clean.
+DOCS = (Path(__file__).resolve().parents[2] / "docs" if os.environ.get("INTAKE_SCREENSHOTS") == "docs"
+        else Path(tempfile.gettempdir()) / "intake-screenshots")
+DOCS.mkdir(parents=True, exist_ok=True)
 
 
 def free_port() -> int:
