@@ -21,7 +21,6 @@ from intake.pipeline import Processed
 from intake.sources.files import read_tasks
 from outputs.models import Dossier, DocumentRow, Event, RawMessage, RecordRow
 from outputs.store import Store
-from tests.outputs.conftest import database_url, postgres_url  # noqa: F401 - fixtures
 from tests.outputs.factories import eml, message_for, record_for
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import uuid
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,22 +13,11 @@ from reviewdesk.settings import PortalSettings
 from tests.reviewdesk.conftest import csrf_of, login, make_user
 
 pytestmark = pytest.mark.postgres
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
 
 
 @pytest.fixture
-def pg_url():
-    psycopg = pytest.importorskip("psycopg")
-    try:
-        conn = psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=3)
-    except Exception:  # noqa: BLE001
-        pytest.skip("PostgreSQL is not answering on 127.0.0.1:5432")
-    schema = "portal_" + uuid.uuid4().hex[:10]
-    with conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-    yield f"postgresql+psycopg://postgres@127.0.0.1:5432/test?options=-csearch_path%3D{schema}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+def pg_url(postgres_url):
+    return postgres_url
 
 
 def test_review_path_on_postgresql(pg_url):
