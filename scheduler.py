@@ -178,7 +178,7 @@ class Service:
                         retried.update(ids)
                     if not ids:
                         break
-                    done = process_raw_ids(self.store, self._logged(self.executor().map), ids)
+                    done = process_raw_ids(self.store, self.executor().map, ids)
                     budget -= len(ids)
                     total["processed"] += done["processed"]
                     total["failed"] += done["failed"]
@@ -189,18 +189,6 @@ class Service:
         if total["processed"] or total["failed"]:
             log.info("messages read", extra=total)
         return total
-
-    @staticmethod
-    def _logged(processor):
-        """The processor, with one structured log line per message read (before routing against the store)."""
-        def run(tasks):
-            for done in processor(tasks):
-                record = done.record
-                log.info("message read", extra={"uri": record.source.uri, "message_id": record.source.message_id,
-                                                "decision": record.decision, "reasons": ",".join(record.reasons),
-                                                "channel": record.channel})
-                yield done
-        return run
 
     def _retryable(self) -> list[int]:
         from sqlalchemy import select

@@ -68,7 +68,12 @@ def process_raw_ids(store, processor: Processor, raw_ids: list[int]) -> dict:
             failed += 1
             continue
         processed += 1
-        decisions.update([_stored_decision(store, raw_id, done)])
+        decision = _stored_decision(store, raw_id, done)
+        decisions.update([decision])
+        record = done.record
+        log.info("message read", extra={"raw_id": raw_id, "uri": record.source.uri,
+                                        "message_id": record.source.message_id, "channel": record.channel,
+                                        "decision": decision, "reasons": ",".join(record.reasons)})
     return {"processed": processed, "failed": failed, "decisions": {k: v for k, v in decisions.items() if v}}
 
 
