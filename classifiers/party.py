@@ -257,6 +257,30 @@ def _phone_text(text: str) -> str:
     return _OCR_PHONE.sub(lambda m: m.group(0).replace(",", "."), text) if "," in text else text
 
 
+# French overseas departments share the national "0" format but have their own country codes: "06 90 11 22 33" is a
+# Guadeloupe mobile (+590), "06 93 ..." a Réunion one (+262); the FR matcher rejects them as invalid French numbers
+_OVERSEAS_REGIONS = ("GP", "MQ", "GF", "RE", "YT", "PM")
+_NATIONAL = re.compile(r"(?<![\d+])0[1-9](?:[ .\-]?\d{2}){4}(?!\d)")
+
+
+def _overseas_numbers(text: str, matched: list) -> list:
+    """National-format numbers that the FR matcher left out, read as overseas numbers when one region finds them valid."""
+    spans = [(pm.start, pm.end) for pm in matched]
+    out = []
+    for m in _NATIONAL.finditer(text):
+        if any(a < m.end() and m.start() < b for a, b in spans):
+            continue
+        for region in _OVERSEAS_REGIONS:
+            try:
+                number = phonenumbers.parse(m.group(0), region)
+            except phonenumbers.NumberParseException:
+                break
+            if phonenumbers.is_valid_number(number):
+                out.append(phonenumbers.PhoneNumberMatch(m.start(), m.group(0), number))
+                break
+    return out
+
+
 def phone_hits(segments: list[Segment], cs: Compiled) -> list[Hit]:
     """The insured's numbers first: labelled or near an insured word, outside signatures and foreign lines."""
     c = cs.s.confidence
@@ -273,6 +297,7 @@ def phone_hits(segments: list[Segment], cs: Compiled) -> list[Hit]:
         except Exception:  # the library's own parser must never crash the pipeline
             continue
         found += [(seg, pm) for pm in matches]
+        found += [(seg, pm) for pm in _overseas_numbers(seg.text, matches)]
     # a number printed in a signature or on a letterhead line (ORIAS, agency, cabinet...) is the sender's, wherever
     # else it appears in the message
     for seg, pm in found:

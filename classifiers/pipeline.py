@@ -106,7 +106,13 @@ def _description(segs: list[Segment], cs: Compiled) -> Optional[Hit]:
 
 # ----------------------------------------------------------------------------------------- dates & amounts
 _LOSS_CONTEXT = re.compile(r"(sinistre|degat|fuite|survenu|produit|constat|depuis|incident|evenement|dommage|casse|vol\b|"
-                           r"cambriol|tempete|incendie|infiltration|choc|bris|perdu|perte|arrive)", re.IGNORECASE)
+                           r"cambriol|tempete|incendie|infiltration|choc|bris|perdu|perte|arrive|"
+                           # what happened, told as a story: "un camion a percuté la façade le 12/03", "a égaré ses clés le 1er mars"
+                           r"percut|heurt|egare|oubli|\bfeu\b|fele|fissur|fractur|force|arrach|tombe|foudre|grele|orage|"
+                           r"court-circuit|surtension|inond|deborde|rupture|eclat|\bla nuit du\b)", re.IGNORECASE)
+# a bare "Date :" / "Date | ..." line of an order form; the same line in a quoted mail header block is the mail's date
+_BARE_DATE = re.compile(r"^[ \t>]*date\s*[:|]\s*", re.IGNORECASE | re.MULTILINE)
+_MAIL_HEADER_LINE = re.compile(r"^[ \t>]*(de|from|envoye|sent|objet|subject|a|to|cc|pour)\s*:", re.IGNORECASE)
 _NOT_LOSS = re.compile(r"(declar|effet|contrat|naissance|\bne\b|\bnee\b|envoye|sent|date\s*:|echeance|rendez|rdv|visite|mission du)",
                        re.IGNORECASE)
 
@@ -127,6 +133,9 @@ def _loss_date(segs: list[Segment], cs: Compiled, ref: date) -> Optional[FieldVa
     if hits:
         hits.sort(key=lambda h: (_KIND_RANK[h.segment.kind], h.start))
         return _fv(hits[0])
+    bare = _bare_date(segs, cs, ref)
+    if bare:
+        return bare
     for seg in segs:
         if seg.kind != "body" and seg.kind != "form":
             continue
@@ -139,6 +148,31 @@ def _loss_date(segs: list[Segment], cs: Compiled, ref: date) -> Optional[FieldVa
                 continue
             hit = Hit(d, c.unlabelled, seg.text[max(la, a - 40):e].strip(), seg, a, 2)
             return _fv(hit)
+    return None
+
+
+def _bare_date(segs: list[Segment], cs: Compiled, ref: date) -> Optional[FieldValue]:
+    """An order's "Date : 11/03/2026" line with no other date label: the loss date, unless the line belongs to a
+    quoted mail header block (its neighbours are "De :", "Envoyé :", "Objet :"), where it is the mail's date."""
+    c = cs.s.confidence
+    for seg in segs:
+        if seg.kind not in ("body", "form"):
+            continue
+        for m in _BARE_DATE.finditer(seg.folded):
+            if seg.in_signature(m.start()):
+                continue
+            la, lb = line_bounds(seg.folded, m.start())
+            found = find_dates(seg.folded, ref, m.end(), min(lb, m.end() + 30))
+            if not found or found[0][1] != m.end() or found[0][0] > ref:
+                continue
+            prev_a, _ = line_bounds(seg.folded, max(0, la - 1))
+            next_a = min(len(seg.folded), lb + 1)
+            _, next_b = line_bounds(seg.folded, next_a)
+            neighbours = (seg.folded[prev_a:max(prev_a, la - 1)], seg.folded[next_a:next_b])
+            if any(_MAIL_HEADER_LINE.match(line) for line in neighbours):
+                continue
+            d, _, e = found[0]
+            return _fv(Hit(d, c.labelled_weak, seg.text[la:e].strip(), seg, m.start(), 1))
     return None
 
 
