@@ -39,7 +39,7 @@ def subject_parts(msg: ParsedMessage, cs: Compiled) -> tuple[str, bool, bool]:
 
 
 def document_type(msg: ParsedMessage, segs: list[Segment], cs: Compiled, has_claim: bool,
-                  signals: list[Signal]) -> str:
+                  signals: list[Signal], claim: Optional[str] = None) -> str:
     if msg.automatic:
         signals.append(Signal(name="automatic_mail", detail=msg.automatic, weight=1.0))
         return "other"
@@ -70,6 +70,12 @@ def document_type(msg: ParsedMessage, segs: list[Segment], cs: Compiled, has_cla
     if any(s.kind == "form" for s in segs) and any(p.search(s.folded) for s in segs if s.kind == "form" for p in cs.order_text):
         order += 2
         signals.append(Signal(name="order_form_attached", weight=2))
+    if reply and hits and claim and not any(p.search(new_text) for p in cs.follow_up_text) \
+            and _new_order_in_reply(segs, claim, new_text):
+        # "RE: Disponibilité serrurier ?" answered with the order itself: the claim appears for the first time in the
+        # thread, with the insured and the job; a follow-up names a claim the quoted history already holds
+        signals.append(Signal(name="order_in_reply", detail=claim, weight=3))
+        return "mission_order"
     if reply:
         follow += 3
         signals.append(Signal(name="reply_subject", detail=(msg.subject or "")[:60], weight=3))
@@ -98,6 +104,27 @@ def document_type(msg: ParsedMessage, segs: list[Segment], cs: Compiled, has_cla
         signals.append(Signal(name="order_content", weight=1))
         return "mission_order"
     return "other"
+
+
+_POSTCODE_CITY = re.compile(r"\b\d{5}\s+[a-z]{2,}", re.IGNORECASE)
+_NATIONAL_PHONE = re.compile(r"(?<!\d)0[1-9](?:[ .\-]?\d{2}){4}(?!\d)")
+
+
+def _squeezed(text: str) -> str:
+    return re.sub(r"[\s.\-]", "", text).upper()
+
+
+def _new_order_in_reply(segs: list[Segment], claim: str, new_text: str) -> bool:
+    """The reply's own text states the claim with order content, and no quoted part of the thread holds it."""
+    if claim not in _squeezed(new_text):
+        return False
+    kinds_seen = len(set(m.group(1).lower()[:4] for m in _CONTENT.finditer(new_text[:5000])))
+    kinds_seen += bool(_POSTCODE_CITY.search(new_text)) + bool(_NATIONAL_PHONE.search(new_text))
+    if kinds_seen < 3:
+        return False
+    quoted = "".join(s.folded[s.quote_start:] for s in segs if s.kind == "body" and s.quote_start >= 0)
+    quoted += "".join(s.folded for s in segs if s.kind == "form")
+    return claim not in _squeezed(quoted)
 
 
 _CONTENT = re.compile(r"(assur[eé]|degat|sinistre|fuite|bris|intervention|adresse|t[eé]l)", re.IGNORECASE)

@@ -251,7 +251,7 @@ def classify(msg: ParsedMessage, config: Any) -> Extraction:
     if gi:
         fields["gestion_integrale_05i"] = FieldValue(value=True, confidence=0.95, evidence=gi)
         signals.append(Signal(name="gestion_integrale_05i", detail=gi, weight=1))
-    doc_type = kinds.document_type(msg, segs, cs, claim is not None, signals)
+    doc_type = kinds.document_type(msg, segs, cs, claim is not None, signals, claim)
     if gi:
         doc_type = "other"
     if msg.automatic:
@@ -329,8 +329,10 @@ def classify(msg: ParsedMessage, config: Any) -> Extraction:
 
 
 def _clear_channel(signals: list[Signal]) -> bool:
+    """A channel's own sender address, confirmed by its subject or text: a loose sender pattern alone
+    ("expert" in a software vendor's newsletter address) does not make a newsletter come from that channel."""
     for s in signals:
-        if s.name == "channel" and ("sender" in s.detail) and s.weight >= 3:
+        if s.name == "channel" and ("sender" in s.detail) and s.weight >= 3 and ("text '" in s.detail or "subject '" in s.detail):
             return True
     return False
 
