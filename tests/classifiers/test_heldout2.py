@@ -22,8 +22,10 @@ from tests.classifiers.test_heldout import _got, _norm
 HERE = Path(__file__).parent / "heldout2"
 CASES = sorted(p for p in HERE.iterdir() if p.suffix in (".eml", ".txt"))
 
-FLOORS: dict[str, float] = {"loss_date": 0.7, "expertise_note": 0.7, "management_limit_eur": 0.7}
-DEFAULT_FLOOR = 0.8
+# first run: 93.2 % of field checks, 29/36 decisions+reasons; after the general fixes: 99.6 %, 35/36 (the one miss:
+# "trouver et réparer la fuite" read as water damage, so the cause rule fires too - see README.md)
+FLOORS: dict[str, float] = {"peril": 0.92, "reasons": 0.94, "decision": 0.94}
+DEFAULT_FLOOR = 0.9
 
 
 def score(results: list[tuple[str, dict[str, Any], dict[str, Any]]]) -> tuple[dict[str, float], list[str]]:
