@@ -11,9 +11,12 @@ never by running the product.
 from __future__ import annotations
 
 import argparse
+import email
+import email.policy
 import hashlib
 import json
 import mailbox
+import re
 import shutil
 import sys
 from email.utils import parseaddr
@@ -79,6 +82,7 @@ def write(out: Path) -> list[dict]:
     index = []
     for case in corpus.cases:
         rec = records[case.file]
+        _drop_unwritten_civility(rec, corpus.files[case.file][0])
         (expected / f"{case.file}.json").write_text(json.dumps(rec, ensure_ascii=False, indent=2) + "\n",
                                                     encoding="utf-8")
         index.append(rec)
@@ -86,6 +90,42 @@ def write(out: Path) -> list[dict]:
         for rec in sorted(index, key=lambda r: r["source"]["uri"]):
             handle.write(json.dumps(rec, ensure_ascii=False) + "\n")
     return index
+
+
+# A civility before the family name (same line, or a "Civilité" line just above); a greeting's "Madame, Monsieur," is not one.
+_CIVILITY = r"\b(?:M\.|M(?=\s)|Monsieur|Mme|Madame)(?!,)"
+
+
+def _mail_text(raw: bytes) -> str:
+    """Every text part of a mail (forwarded ones included), decoded; the raw text for a .txt file."""
+    if not raw[:200].lstrip().startswith((b"From", b"Return", b"Received", b"Date", b"Subject", b"MIME", b"Message")):
+        return raw.decode("utf-8", "replace")
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    texts = []
+    for part in message.walk():
+        if part.get_content_maintype() == "text":
+            try:
+                texts.append(part.get_content())
+            except (LookupError, ValueError):
+                pass
+        elif part.get_content_type() == "message/rfc822":
+            inner = part.get_payload(0) if part.is_multipart() else None
+            if inner is not None:
+                texts.append(_mail_text(inner.as_bytes()))
+    return "\n".join(texts)
+
+
+def _drop_unwritten_civility(rec: dict, raw: bytes) -> None:
+    """A broker writing "DUPONT Jean" states no civility: the expected record must not hold one.
+
+    Only for mails and text files (forms always print it); checked against what the message says."""
+    insured = rec.get("insured") or {}
+    if not insured.get("civility") or not insured.get("last_name") or raw.startswith(b"%PDF"):
+        return
+    text = _mail_text(raw)
+    pattern = rf"{_CIVILITY}[^\n]{{0,40}}\n?[^\n]{{0,40}}{re.escape(insured['last_name'])}"
+    if text and insured["last_name"] in text and not re.search(pattern, text):
+        insured["civility"] = None
 
 
 def main(argv=None) -> int:
