@@ -22,6 +22,9 @@ def _scope(seg: Segment) -> str:
     return own_text(seg)
 
 
+_YES_NO = {"yes": re.compile(r"\boui\b", re.IGNORECASE), "no": re.compile(r"\bnon\b(?!\s*(renseign|precis))", re.IGNORECASE)}
+
+
 def cause_repaired(segs: list[Segment], cs: Compiled) -> Optional[Hit]:
     """True when the order says the cause is repaired, False when it says it is not (or awaits a plumber)."""
     c = cs.s.confidence
@@ -32,6 +35,15 @@ def cause_repaired(segs: list[Segment], cs: Compiled) -> Optional[Hit]:
             if m:
                 ans = m.group("answer").lower()
                 return Hit(ans in ("oui", "yes", "o"), c.labelled, seg.text[m.start():m.end()], seg, m.start())
+    for seg in segs:      # a form's "Cause réparée : [X] Oui [ ] Non" checkboxes
+        text = _scope(seg)
+        if cs.cause_positive is None:
+            break
+        for m in cs.cause_positive.finditer(text):
+            _, eol = line_bounds(text, m.end())
+            ticked = _ticked(text[m.end():eol][:60], _YES_NO)
+            if ticked:
+                return Hit(ticked[0] == "yes", c.labelled, seg.text[m.start():m.end() + ticked[1]], seg, m.start())
     negative: Optional[Hit] = None
     positive: Optional[Hit] = None
     for seg in segs:
@@ -53,6 +65,8 @@ def cause_repaired(segs: list[Segment], cs: Compiled) -> Optional[Hit]:
                 _, eol = line_bounds(text, m.end())
                 answer = text[m.end():eol].strip(" \t:=?.|")
                 starts_line = not text[a:m.start()].strip(" \t|-.")
+                if _is_option_list(answer, _YES_NO):
+                    continue      # unticked "[ ] Oui [ ] Non" boxes state nothing
                 if starts_line and not answer or answer and cs.not_stated is not None and cs.not_stated.match(answer):
                     continue      # a form's "Cause réparée" box left empty or "Non renseigné": the label, not a statement
                 positive = Hit(True, c.labelled_weak, seg.text[m.start():m.end()], seg, m.start())
@@ -92,7 +106,10 @@ def _vocab_value(text: str, values: dict[str, Optional[re.Pattern[str]]]) -> Opt
     return best
 
 
-_TICK = re.compile(r"(?:\[\s*[xX✓✔]\s*\]|\(\s*[xX]\s*\)|(?<![\w\[])[xX☒☑■✓✔●](?![\w\]]))\s*$")
+# a tick mark just before an option: "[X]", "(x)", "X", "☒", and the shapes OCR makes of a ticked box on a fax
+# ("X]", "IX]", "[X", "{X}", "|X|")
+_TICK = re.compile(r"(?:\[\s*[xX✓✔]\s*\]|\(\s*[xX]\s*\)|(?<![\w\[])[xX☒☑■✓✔●](?![\w\]])"
+                   r"|(?<!\w)[\[({|lI1]?[xX×][\])}|J1l](?!\w)|(?<!\w)[\[({|][xX×](?![\w\])}|]))\s*$")
 
 
 def _vocab_all(text: str, values: dict[str, Optional[re.Pattern[str]]]) -> list[tuple[str, re.Match[str]]]:
@@ -111,7 +128,14 @@ def _vocab_scan(text: str, values: dict[str, Optional[re.Pattern[str]]],
             return
         name, m0 = got
         a, b = line_bounds(text, pos + m0.start())
-        if not _is_option_list(text[a:b], lists):
+        if _is_option_list(text[a:b], lists):
+            # a flattened checkbox list says something only through its one ticked option
+            ticked = _ticked(text[a:b], values)
+            pat = values[ticked[0]] if ticked else None
+            m = pat.search(text, a, b) if pat is not None else None
+            if ticked and m is not None:
+                yield ticked[0], m
+        else:
             pat = values[name]
             m = pat.match(text, pos + m0.start()) if pat is not None else None
             if m is not None:

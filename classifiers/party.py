@@ -30,6 +30,11 @@ _NEVER_NAMES = {"tel", "tél", "né", "née", "email", "mail", "pno", "po", "loc
                 "copropriete", "residence", "gsm", "port", "mob"}
 
 
+# a form's own field names, upper-case on agency forms ("ASSURÉ" over "NOM ....... MOREAU"): never a family name
+_FORM_LABELS = {"nom", "prenom", "adresse", "telephone", "sinistre", "assure", "assuree", "qualite", "ville", "cp",
+                "civilite", "coordonnees", "logement", "occupation"}
+
+
 def _is_upper_word(tok: str) -> bool:
     letters = [c for c in tok if c.isalpha()]
     return len(letters) >= 2 and all(c.isupper() for c in letters)
@@ -69,7 +74,7 @@ def parse_person(raw: str, cs: Compiled, family_first: bool = False) -> Optional
         low = fold(tok).lower()
         if low in ("et", "&") and civility == "M. et Mme":
             tokens.append("et")
-        elif low in _STOP_WORDS and not _is_upper_word(tok) or low in _NEVER_NAMES:
+        elif low in _STOP_WORDS and not _is_upper_word(tok) or low in _NEVER_NAMES or low in _FORM_LABELS:
             break
         elif not tok[0].isupper() and not any(low == p or low.startswith(p) and p.endswith("'") for p in cs.particles):
             break

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator, Optional
 
 from classifiers.settings import Compiled, fold
-from intake.models import ParsedMessage
+from intake.models import ParsedMessage, Word
 
 _LINE_END = re.compile(r"\n")
 
@@ -74,6 +74,178 @@ def _locate_blocks(seg: Segment, cs: Compiled) -> None:
             seg.signatures.append((m.start(), end))
 
 
+_LABEL_WORD = re.compile(r"^(?:[A-ZÀ-ÖØ-Þ°'’/().&-]+|N°|n°|[/&:-])$")
+
+
+_median_height: dict[int, float] = {}
+
+
+def _is_leader(w: Word, words: list[Word]) -> bool:
+    """Dotted leaders ("NOM ........ DUPONT") that OCR reads as a flat, wide word of junk letters ("sonenesesnnere"):
+    far lower than the page's text and several times wider than high."""
+    key = id(words)
+    if key not in _median_height:
+        _median_height.clear()
+        hs = sorted(x.y1 - x.y0 for x in words)
+        _median_height[key] = hs[len(hs) // 2] if hs else 0.0
+    h = w.y1 - w.y0
+    return w.conf is not None and h < 0.45 * _median_height[key] and (w.x1 - w.x0) > 3 * max(h, 1.0)
+
+
+def _word_lines(words: list[Word]) -> list[list[Word]]:
+    """Words grouped into visual lines, left to right. A word joins the line whose right-most word is level with
+    it (within half a line height), so a line is followed across a skewed scan rather than cut by it."""
+    lines: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: (w.x0, w.y0)):
+        if not w.text.strip() or _is_leader(w, words):
+            continue
+        mid, h = (w.y0 + w.y1) / 2, max(1.0, w.y1 - w.y0)
+        best, best_d = None, 0.0
+        for line in lines:
+            last = line[-1]
+            d = abs((last.y0 + last.y1) / 2 - mid)
+            if d <= 0.5 * max(h, last.y1 - last.y0) and last.x1 <= w.x0 + h and (best is None or d < best_d):
+                best, best_d = line, d
+        if best is None:
+            lines.append([w])
+        else:
+            best.append(w)
+    return sorted(lines, key=lambda line: sum((w.y0 + w.y1) / 2 for w in line) / len(line))
+
+
+def _label_groups(line: list[Word]) -> Optional[list[list[Word]]]:
+    """A row of upper-case labels split at wide gaps ("N° SINISTRE      CODE AGENT      N° DE CONTRAT"), or None."""
+    if len(line) < 2 or not all(_LABEL_WORD.match(w.text) for w in line):
+        return None
+    if sum(any(c.isalpha() for c in w.text) for w in line) < 2:
+        return None
+    height = sorted(w.y1 - w.y0 for w in line)[len(line) // 2]
+    groups = [[line[0]]]
+    for prev, w in zip(line, line[1:]):
+        if w.x0 - prev.x1 > 2.0 * height:
+            groups.append([w])
+        else:
+            groups[-1].append(w)
+    if len(groups) < 2 or any(not any(any(c.isalpha() for c in w.text) for w in g) for g in groups):
+        return None
+    return groups
+
+
+def _gutters(line: list[Word]) -> list[tuple[float, float]]:
+    """Wide horizontal gaps inside one line (more than four line heights): where a column may end."""
+    height = sorted(w.y1 - w.y0 for w in line)[len(line) // 2]
+    return [(a.x1, b.x0) for a, b in zip(line, line[1:]) if b.x0 - a.x1 > 4.0 * height]
+
+
+def _text(line: list[Word]) -> str:
+    return " ".join(w.text for w in line)
+
+
+def _has_value(part: list[Word]) -> bool:
+    """Whether a line's left part holds a value, not only a label ("NOM", "Tél. :")."""
+    if not part or part[-1].text.endswith(":"):
+        return False
+    return any(not _LABEL_WORD.match(w.text) for w in part)
+
+
+def _split_columns(lines: list[list[Word]]) -> tuple[list[list[Word]], bool]:
+    """Two blocks printed side by side (ASSURÉ | SINISTRE) read line by line mix a field of the left block with
+    one of the right: three or more consecutive lines sharing one wide gap at the same place become the left
+    block, then the right block."""
+    out: list[list[Word]] = []
+    changed = False
+    i = 0
+    while i < len(lines):
+        run: list[list[Word]] = []
+        cuts: list[tuple[float, float]] = []
+        j = i
+        while j < len(lines):
+            gaps = _gutters(lines[j])
+            common = gaps if not run else [(max(a, c[0]), min(b, c[1])) for a, b in gaps for c in cuts
+                                           if min(b, c[1]) > max(a, c[0])]
+            if not common:
+                break
+            cuts = common
+            run.append(lines[j])
+            j += 1
+        cut = max(cuts, key=lambda c: c[1] - c[0]) if cuts else (0.0, 0.0)
+        x = (cut[0] + cut[1]) / 2
+        # a column of labels with their values far to the right ("ADRESSE :        8 rue Carnot") is one block
+        valued = sum(_has_value([w for w in line if w.x0 < x]) for line in run)
+        if len(run) >= 3 and valued * 2 > len(run):
+            out += [[w for w in line if w.x0 < x] for line in run]
+            out += [[w for w in line if w.x0 >= x] for line in run]
+            changed = True
+            i = j
+        else:
+            out.append(lines[i])
+            i += 1
+    return out, changed
+
+
+def _inline_labels(lower: list[Word], groups: list[list[Word]], height: float) -> list[list[Word]]:
+    """The words of `lower` under each label group."""
+    cols: list[list[Word]] = [[] for _ in groups]
+    for w in lower:
+        col = 0
+        for k, g in enumerate(groups):
+            if g[0].x0 <= w.x0 + height:
+                col = k
+        cols[col].append(w)
+    return cols
+
+
+def _value_row(upper: list[Word], lower: Optional[list[Word]]) -> Optional[list[str]]:
+    """"LABEL : value" lines when `upper` is a row of labels and `lower` the row of their values, else None.
+    A lower row that itself reads "LABEL value" in two columns is two side-by-side blocks, not values."""
+    groups = _label_groups(upper)
+    if groups is None or not lower or _label_groups(lower) is not None:
+        return None
+    height = sorted(w.y1 - w.y0 for w in lower)[len(lower) // 2]
+    if min(w.y0 for w in lower) - max(w.y1 for w in upper) > 3.0 * height:
+        return None
+    cols = _inline_labels(lower, groups, height)
+    inline = sum(len(c) >= 2 and bool(_LABEL_WORD.match(c[0].text)) and any(ch.isalpha() for ch in c[0].text)
+                 and any(not _LABEL_WORD.match(w.text) for w in c[1:]) for c in cols)
+    if inline >= 2:
+        return None
+    return [f"{_text(g)} : {_text(c)}" for g, c in zip(groups, cols)]
+
+
+def rebuild_layout(words: list[Word]) -> Optional[str]:
+    """The page text rebuilt from word positions when the form is laid out in a way flat text loses, else None.
+
+    Forms that print a row of labels with the values in the row UNDER them (boxes, table headers) come out of OCR
+    or text extraction as two flat lines, the labels then the values, so no value follows its label: each such
+    pair becomes one "LABEL : value" line per column, matched by horizontal position. Side-by-side blocks are
+    read one after the other (see _split_columns)."""
+    lines = _word_lines(words)
+    out: list[str] = []
+    pending: list[list[Word]] = []
+    changed = any(_is_leader(w, words) for w in words)
+
+    def flush() -> None:
+        nonlocal changed
+        split, did = _split_columns(pending)
+        changed |= did
+        out.extend(_text(line) for line in split if line)
+        pending.clear()
+
+    i = 0
+    while i < len(lines):
+        rows = _value_row(lines[i], lines[i + 1] if i + 1 < len(lines) else None)
+        if rows is not None:
+            flush()
+            out.extend(rows)
+            changed = True
+            i += 2
+            continue
+        pending.append(lines[i])
+        i += 1
+    flush()
+    return "\n".join(out) if changed else None
+
+
 def segments_of(msg: ParsedMessage, cs: Compiled) -> list[Segment]:
     """Subject, body pages, then attachments' pages (forwarded mails included), in reading order."""
     out: list[Segment] = []
@@ -87,6 +259,8 @@ def segments_of(msg: ParsedMessage, cs: Compiled) -> list[Segment]:
                 continue
             kind = "body" if doc.is_body or doc.name == "body" or doc.forwarded_subject else "form"
             text = page.text.replace("\r\n", "\n").replace("\r", "\n")
+            if kind == "form" and page.words:
+                text = rebuild_layout(page.words) or text
             # form field names ("code_agent: H23591", "n°_de_sinistre") read like their labels
             seg = Segment(doc.name, page.number if not doc.is_body else None, text, fold(text).replace("_", " "),
                           ocr_conf=page.ocr_confidence if page.ocr else None, kind=kind)
