@@ -6,6 +6,7 @@ forked after the models are loaded, so spaCy and friends are loaded once and sha
 """
 from __future__ import annotations
 
+import itertools
 import logging
 import multiprocessing as mp
 import os
@@ -145,11 +146,27 @@ class Executor:
     def __init__(self, config: Config, workers: int = 1):
         self.config = config
         self.inline = workers == 0
+        self.size = max(1, workers)
+        self.workers: list[Worker] = []
+        self._started = False
+
+    def _start(self) -> None:
+        """Load the models and fork the workers on first use: a run with nothing to read costs nothing."""
+        if self._started:
+            return
         from intake.pipeline import warm_up
-        warm_up(config)
-        self.workers = [] if self.inline else [Worker(config) for _ in range(max(1, workers))]
+        warm_up(self.config)
+        if not self.inline:
+            self.workers = [Worker(self.config) for _ in range(self.size)]
+        self._started = True
 
     def map(self, tasks: Iterable[Task]) -> Iterator[Processed]:
+        tasks = iter(tasks)
+        first = next(tasks, None)
+        if first is None:
+            return
+        self._start()
+        tasks = itertools.chain([first], tasks)
         if self.inline:
             from intake.pipeline import process
             for task in tasks:
