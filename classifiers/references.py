@@ -41,7 +41,9 @@ def read_claim(seg: Segment, start: int) -> Optional[tuple[object, int]]:
         fixed = _digits_fixed(g)
         has_digit = any(c.isdigit() for c in fixed)
         if i == 0:
-            if not has_digit and (len(g) > 4 or g.upper() in _NOT_PREFIX):
+            # a lone capital before a long digit group is a prefix ("A 4455667"), even one that is also a word
+            lone_prefix = len(g) == 1 and g.isupper() and len(groups) > 1 and len(groups[1]) >= 5 and groups[1].isdigit()
+            if not has_digit and (len(g) > 4 or g.upper() in _NOT_PREFIX and not lone_prefix):
                 return None
             if has_digit and not fixed[:1].isalnum():
                 return None

@@ -195,7 +195,8 @@ def _inline_labels(lower: list[Word], groups: list[list[Word]], height: float) -
     return cols
 
 
-def _value_row(upper: list[Word], lower: Optional[list[Word]]) -> Optional[list[str]]:
+def _value_row(upper: list[Word], lower: Optional[list[Word]],
+               is_label: Optional[Callable[[str], bool]] = None) -> Optional[list[str]]:
     """"LABEL : value" lines when `upper` is a row of labels and `lower` the row of their values, else None.
     A lower row that itself reads "LABEL value" in two columns is two side-by-side blocks, not values."""
     groups = _label_groups(upper)
@@ -205,14 +206,15 @@ def _value_row(upper: list[Word], lower: Optional[list[Word]]) -> Optional[list[
     if min(w.y0 for w in lower) - max(w.y1 for w in upper) > 3.0 * height:
         return None
     cols = _inline_labels(lower, groups, height)
-    inline = sum(len(c) >= 2 and bool(_LABEL_WORD.match(c[0].text)) and any(ch.isalpha() for ch in c[0].text)
-                 and any(not _LABEL_WORD.match(w.text) for w in c[1:]) for c in cols)
+    inline = sum(len(c) >= 2 and (is_label is not None and is_label(_text(c))
+                                  or bool(_LABEL_WORD.match(c[0].text)) and any(ch.isalpha() for ch in c[0].text)
+                                  and any(not _LABEL_WORD.match(w.text) for w in c[1:])) for c in cols)
     if inline >= 2:
         return None
     return [f"{_text(g)} : {_text(c)}" for g, c in zip(groups, cols)]
 
 
-def rebuild_layout(words: list[Word]) -> Optional[str]:
+def rebuild_layout(words: list[Word], is_label: Optional[Callable[[str], bool]] = None) -> Optional[str]:
     """The page text rebuilt from word positions when the form is laid out in a way flat text loses, else None.
 
     Forms that print a row of labels with the values in the row UNDER them (boxes, table headers) come out of OCR
@@ -233,7 +235,7 @@ def rebuild_layout(words: list[Word]) -> Optional[str]:
 
     i = 0
     while i < len(lines):
-        rows = _value_row(lines[i], lines[i + 1] if i + 1 < len(lines) else None)
+        rows = _value_row(lines[i], lines[i + 1] if i + 1 < len(lines) else None, is_label)
         if rows is not None:
             flush()
             out.extend(rows)
@@ -244,6 +246,12 @@ def rebuild_layout(words: list[Word]) -> Optional[str]:
         i += 1
     flush()
     return "\n".join(out) if changed else None
+
+
+def _starts_with_label(text: str, cs: Compiled) -> bool:
+    """Whether a field label opens `text` ("NOM .... MOREAU", "N° SINISTRE B123"): a block's line, not a value."""
+    folded = fold(text)
+    return any(p is not None and p.match(folded) for p in cs.labels.values())
 
 
 def segments_of(msg: ParsedMessage, cs: Compiled) -> list[Segment]:
@@ -260,7 +268,7 @@ def segments_of(msg: ParsedMessage, cs: Compiled) -> list[Segment]:
             kind = "body" if doc.is_body or doc.name == "body" or doc.forwarded_subject else "form"
             text = page.text.replace("\r\n", "\n").replace("\r", "\n")
             if kind == "form" and page.words:
-                text = rebuild_layout(page.words) or text
+                text = rebuild_layout(page.words, lambda t: _starts_with_label(t, cs)) or text
             # form field names ("code_agent: H23591", "n°_de_sinistre") read like their labels
             seg = Segment(doc.name, page.number if not doc.is_body else None, text, fold(text).replace("_", " "),
                           ocr_conf=page.ocr_confidence if page.ocr else None, kind=kind)

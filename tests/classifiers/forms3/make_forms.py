@@ -461,7 +461,7 @@ CASES = [
          "Les clés de l'assuré ont été volées avec son sac. Changement de la serrure de la porte d'entrée.",
          "auto_open", [], contract="90 221 334", two_pages=True, expertise_note="Limite 800 €TTC", limit=800.0),
     case("f11_colonnes_bdg_police", "columns", "pdf", "bare", "pau", "B 7012 345", "B7012345", "702214",
-         "CAZENAVE", "Pierre", "07 12 34 98 76", "+33712349876", "21 rue Montpensier", "64000", "PAU",
+         "CAZENAVE", "Pierre", "07 62 34 98 76", "+33762349876", "21 rue Montpensier", "64000", "PAU",
          "Bris de glace", "glass_breakage", "05/10/2026", "2026-10-05", "PO", "house",
          "Baie vitrée de la véranda brisée par la grêle projetée. Remplacement du vitrage feuilleté.",
          "auto_open", [], contract="56 789 012", contract_label="N° POLICE", expertise_note=GLASS, limit=300.0),
@@ -537,6 +537,7 @@ def build(c: dict, rng: random.Random) -> tuple[str, bytes]:
         fname = f"ODM_{c['agency_ref']}.{ext}"
     maintype, subtype = ctype.split("/")
     msg.add_attachment(doc, maintype=maintype, subtype=subtype, filename=fname)
+    msg.set_boundary(f"==forms3-{c['name']}==")   # reproducible files
     return "eml", bytes(msg)
 
 
