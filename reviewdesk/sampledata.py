@@ -61,7 +61,7 @@ def _words(text: str) -> list[Word]:
 
 def add_message(store, *, subject: str, body: str, channel: str = "allianz_agence", claim: Optional[str] = None,
                 last_name: Optional[str] = None, phone: Optional[str] = None, postcode: Optional[str] = None,
-                decision: str = "manual_review", reasons: Optional[list[str]] = None, queue: Optional[str] = "review",
+                decision: str = "manual_review", reasons: Optional[list[str]] = None, queue: Optional[str] = None,
                 peril: Optional[str] = "water_damage", html: Optional[str] = None, sender: Optional[str] = None,
                 attachment: Optional[tuple[str, str, bytes]] = None, date: Optional[datetime] = None,
                 uri: Optional[str] = None, confidence: float = 0.62) -> int:
