@@ -89,7 +89,7 @@ def _is_leader(w: Word, words: list[Word]) -> bool:
         hs = sorted(x.y1 - x.y0 for x in words)
         _median_height[key] = hs[len(hs) // 2] if hs else 0.0
     h = w.y1 - w.y0
-    return w.conf is not None and h < 0.45 * _median_height[key] and (w.x1 - w.x0) > 3 * max(h, 1.0)
+    return w.conf is not None and h < 0.45 * _median_height[key] and (w.x1 - w.x0) > max(3 * h, 2 * _median_height[key])
 
 
 def _word_lines(words: list[Word]) -> list[list[Word]]:
@@ -142,13 +142,28 @@ def _text(line: list[Word]) -> str:
 
 
 def _has_value(part: list[Word]) -> bool:
-    """Whether a line's left part holds a value, not only a label ("NOM", "Tél. :")."""
-    if not part or part[-1].text.endswith(":"):
+    """Whether a line's left part is itself "LABEL value": dotted leaders, or a wide gap, between two words.
+    A bare label ("N° de sinistre", the left column of a label | value table) has neither."""
+    if len(part) < 2:
         return False
-    return any(not _LABEL_WORD.match(w.text) for w in part)
+    if any(re.fullmatch(r"[.…_]{4,}", w.text) for w in part):
+        return True
+    height = sorted(w.y1 - w.y0 for w in part)[len(part) // 2]
+    return any(b.x0 - a.x1 > 2.5 * max(height, 1.0) for a, b in zip(part, part[1:]))
 
 
-def _split_columns(lines: list[list[Word]]) -> tuple[list[list[Word]], bool]:
+def _opens_with_label(part: list[Word], is_label: Optional[Callable[[str], bool]]) -> bool:
+    """Whether a line's right part reads "LABEL value": a known label, or an upper-case word and more after it."""
+    if not part:
+        return False
+    if is_label is not None and is_label(_text(part)):
+        return True
+    first = part[0].text
+    return len(part) >= 2 and bool(_LABEL_WORD.match(first)) and sum(c.isalpha() for c in first) >= 2
+
+
+def _split_columns(lines: list[list[Word]],
+                   is_label: Optional[Callable[[str], bool]] = None) -> tuple[list[list[Word]], bool]:
     """Two blocks printed side by side (ASSURÉ | SINISTRE) read line by line mix a field of the left block with
     one of the right: three or more consecutive lines sharing one wide gap at the same place become the left
     block, then the right block."""
@@ -170,9 +185,11 @@ def _split_columns(lines: list[list[Word]]) -> tuple[list[list[Word]], bool]:
             j += 1
         cut = max(cuts, key=lambda c: c[1] - c[0]) if cuts else (0.0, 0.0)
         x = (cut[0] + cut[1]) / 2
-        # a column of labels with their values far to the right ("ADRESSE :        8 rue Carnot") is one block
+        # two "LABEL value" blocks side by side: most lines hold a value on the left and open with a label on the
+        # right; a column of labels with their values far to the right ("Nom        M. MICHEL") is one block
         valued = sum(_has_value([w for w in line if w.x0 < x]) for line in run)
-        if len(run) >= 3 and valued * 2 > len(run):
+        right_labels = sum(_opens_with_label([w for w in line if w.x0 >= x], is_label) for line in run)
+        if len(run) >= 3 and valued * 2 > len(run) and right_labels * 2 > len(run):
             out += [[w for w in line if w.x0 < x] for line in run]
             out += [[w for w in line if w.x0 >= x] for line in run]
             changed = True
@@ -209,7 +226,7 @@ def _value_row(upper: list[Word], lower: Optional[list[Word]],
     inline = sum(len(c) >= 2 and (is_label is not None and is_label(_text(c))
                                   or bool(_LABEL_WORD.match(c[0].text)) and any(ch.isalpha() for ch in c[0].text)
                                   and any(not _LABEL_WORD.match(w.text) for w in c[1:])) for c in cols)
-    if inline >= 2:
+    if inline >= 2 or sum(bool(c) for c in cols) < 2:
         return None
     return [f"{_text(g)} : {_text(c)}" for g, c in zip(groups, cols)]
 
@@ -228,7 +245,7 @@ def rebuild_layout(words: list[Word], is_label: Optional[Callable[[str], bool]] 
 
     def flush() -> None:
         nonlocal changed
-        split, did = _split_columns(pending)
+        split, did = _split_columns(pending, is_label)
         changed |= did
         out.extend(_text(line) for line in split if line)
         pending.clear()
