@@ -109,7 +109,7 @@ def _vocab_value(text: str, values: dict[str, Optional[re.Pattern[str]]]) -> Opt
 # a tick mark just before an option: "[X]", "(x)", "X", "☒", and the shapes OCR makes of a ticked box on a fax
 # ("X]", "IX]", "[X", "{X}", "|X|")
 _TICK = re.compile(r"(?:\[\s*[xX✓✔]\s*\]|\(\s*[xX]\s*\)|(?<![\w\[])[xX☒☑■✓✔●](?![\w\]])"
-                   r"|(?<!\w)[\[({|lI1]?[xX×][\])}|J1l](?!\w)|(?<!\w)[\[({|][xX×](?![\w\])}|]))\s*$")
+                   r"|(?<!\w)[\[({|lI1]?[xX×][\])}|J1l](?!\w)|(?<!\w)[\[({|][xX×](?![\w\])}|]))[.,:]?\s*$")
 
 
 def _vocab_all(text: str, values: dict[str, Optional[re.Pattern[str]]]) -> list[tuple[str, re.Match[str]]]:

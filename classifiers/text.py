@@ -228,6 +228,8 @@ def _value_row(upper: list[Word], lower: Optional[list[Word]],
                                   and any(not _LABEL_WORD.match(w.text) for w in c[1:])) for c in cols)
     if inline >= 2 or sum(bool(c) for c in cols) < 2:
         return None
+    if is_label is not None and cols[0] and is_label(_text(cols[0])):
+        return None     # "NOM    NGUYEN" over "PRÉNOM    Thi": a label | value table whose values are in capitals
     return [f"{_text(g)} : {_text(c)}" for g, c in zip(groups, cols)]
 
 

@@ -16,7 +16,7 @@ from PIL import Image
 
 from intake.config import Limits
 from intake.models import Page, Word
-from parsers import budget
+from parsers import budget, checkboxes
 from parsers._exec import tesseract
 
 MAX_OCR_SIDE = 5000          # a longer side than this only slows Tesseract down: downsample
@@ -151,6 +151,7 @@ def preprocess(image: Image.Image, limits: Limits) -> Prepared:
             img = to_gray(img).rotate(angle, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=255)
     if img.mode != "1":
         img = binarize(to_gray(img))
+    img = checkboxes.normalise(img, prepared.dpi)
     return Prepared(img, prepared.dpi)
 
 

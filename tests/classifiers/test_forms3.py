@@ -22,9 +22,13 @@ from tests.classifiers.test_heldout2 import score
 HERE = Path(__file__).parent / "forms3"
 CASES = sorted(p for p in HERE.iterdir() if p.suffix in (".eml", ".pdf", ".tif"))
 
-FIRST_RUN = "to be measured"
-FLOORS: dict[str, float] = {}
-DEFAULT_FLOOR = 0.0
+# first run, before any fix: 86.9 % of field checks (292/336), decisions 13/16, reasons 11/16, no wrong auto-open
+# (claims 69 %, last names 63 %, occupancy and dwelling 69 %: labels above values, side-by-side blocks, OCR'd
+# checkboxes). After the general fixes: 99.4 % (334/336), decisions 16/16; the two misses are an OCR'd digit in
+# a phone (06 40 read 06 49) and a ☒ too small and faint on one fax to be found as a box.
+FIRST_RUN = {"fields": 0.869, "decisions": 13 / 16, "reasons": 11 / 16}
+FLOORS: dict[str, float] = {"insured.phone": 0.87, "dwelling": 0.87}
+DEFAULT_FLOOR = 0.93
 
 
 @pytest.fixture(scope="module")
