@@ -77,27 +77,28 @@ def _locate_blocks(seg: Segment, cs: Compiled) -> None:
 _LABEL_WORD = re.compile(r"^(?:[A-ZÀ-ÖØ-Þ°'’/().&-]+|N°|n°|[/&:-])$")
 
 
-_median_height: dict[int, float] = {}
+MAX_LAYOUT_WORDS = 3000
 
 
-def _is_leader(w: Word, words: list[Word]) -> bool:
+def _median_height(words: list[Word]) -> float:
+    hs = sorted(w.y1 - w.y0 for w in words)
+    return hs[len(hs) // 2] if hs else 0.0
+
+
+def _is_leader(w: Word, median: float) -> bool:
     """Dotted leaders ("NOM ........ DUPONT") that OCR reads as a flat, wide word of junk letters ("sonenesesnnere"):
     far lower than the page's text and several times wider than high."""
-    key = id(words)
-    if key not in _median_height:
-        _median_height.clear()
-        hs = sorted(x.y1 - x.y0 for x in words)
-        _median_height[key] = hs[len(hs) // 2] if hs else 0.0
     h = w.y1 - w.y0
-    return w.conf is not None and h < 0.45 * _median_height[key] and (w.x1 - w.x0) > max(3 * h, 2 * _median_height[key])
+    return w.conf is not None and h < 0.45 * median and (w.x1 - w.x0) > max(3 * h, 2 * median)
 
 
 def _word_lines(words: list[Word]) -> list[list[Word]]:
     """Words grouped into visual lines, left to right. A word joins the line whose right-most word is level with
     it (within half a line height), so a line is followed across a skewed scan rather than cut by it."""
     lines: list[list[Word]] = []
+    median = _median_height(words)
     for w in sorted(words, key=lambda w: (w.x0, w.y0)):
-        if not w.text.strip() or _is_leader(w, words):
+        if not w.text.strip() or _is_leader(w, median):
             continue
         mid, h = (w.y0 + w.y1) / 2, max(1.0, w.y1 - w.y0)
         best, best_d = None, 0.0
@@ -240,10 +241,13 @@ def rebuild_layout(words: list[Word], is_label: Optional[Callable[[str], bool]] 
     or text extraction as two flat lines, the labels then the values, so no value follows its label: each such
     pair becomes one "LABEL : value" line per column, matched by horizontal position. Side-by-side blocks are
     read one after the other (see _split_columns)."""
+    if len(words) > MAX_LAYOUT_WORDS:
+        return None     # a form page holds a few hundred words; a giant page keeps its flat text (bounded work)
     lines = _word_lines(words)
     out: list[str] = []
     pending: list[list[Word]] = []
-    changed = any(_is_leader(w, words) for w in words)
+    median = _median_height(words)
+    changed = any(_is_leader(w, median) for w in words)
 
     def flush() -> None:
         nonlocal changed

@@ -55,3 +55,10 @@ def test_tick_marks_as_ocr_reads_them() -> None:
         assert _TICK.search(ticked), ticked
     for empty in ("[ ] ", "{ ] ", "[ J ", "E ", "le "):
         assert not _TICK.search(empty), empty
+
+
+def test_giant_page_keeps_its_flat_text() -> None:
+    words = []
+    for i in range(160):
+        words += _line(20 * i, *[(50 + 60 * k, "AB") for k in range(20)])
+    assert rebuild_layout(words) is None
