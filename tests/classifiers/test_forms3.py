@@ -8,16 +8,11 @@ general fixes. No record may be auto-opened when it should not be.
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from intake.config import load_config
-from intake.models import SourceRef
-from intake.pipeline import process
-from tests.classifiers.test_heldout2 import score
+from tests.classifiers.heldout_sets import Result, fields_below_floor, run, wrong_auto_opens
 
 HERE = Path(__file__).parent / "forms3"
 CASES = sorted(p for p in HERE.iterdir() if p.suffix in (".eml", ".pdf", ".tif"))
@@ -32,14 +27,8 @@ DEFAULT_FLOOR = 0.93
 
 
 @pytest.fixture(scope="module")
-def results() -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
-    config = load_config()
-    out = []
-    for path in CASES:
-        expected = json.loads(path.with_name(path.name + ".json").read_text(encoding="utf-8"))
-        record = process(path.read_bytes(), SourceRef(uri=str(path), filename=path.name), config).record
-        out.append((path.name, expected, record.to_json_dict()))
-    return out
+def results() -> list[Result]:
+    return run(CASES)
 
 
 def test_forms3_set_is_large_enough() -> None:
@@ -51,14 +40,9 @@ def test_forms3_set_is_large_enough() -> None:
 
 @pytest.mark.slow
 def test_forms3_no_wrong_auto_open(results) -> None:
-    wrong = [name for name, exp, rec in results
-             if rec["decision"] == "auto_open" and exp.get("decision", "auto_open") != "auto_open"]
-    assert wrong == []
+    assert wrong_auto_opens(results) == []
 
 
 @pytest.mark.slow
 def test_forms3_field_accuracy_floors(results) -> None:
-    table, misses = score(results)
-    print(json.dumps(table, indent=1), "\n".join(misses), sep="\n")
-    failing = {f: acc for f, acc in table.items() if acc < FLOORS.get(f, DEFAULT_FLOOR)}
-    assert not failing, (failing, misses)
+    assert not fields_below_floor(results, FLOORS, DEFAULT_FLOOR)

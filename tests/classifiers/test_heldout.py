@@ -7,16 +7,11 @@ that only fits samples/: when a floor fails, generalise the extractor, do not sp
 """
 from __future__ import annotations
 
-import json
-import unicodedata
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from intake.config import load_config
-from intake.models import SourceRef
-from intake.pipeline import process
+from tests.classifiers.heldout_sets import Result, fields_below_floor, run, wrong_auto_opens
 
 HERE = Path(__file__).parent / "heldout"
 CASES = sorted(p for p in HERE.iterdir() if p.suffix in (".eml", ".txt"))
@@ -29,33 +24,9 @@ FLOORS = {"decision": 0.9, "reasons": 0.9, "claim_number": 0.92, "intermediary_c
 DEFAULT_FLOOR = 0.8
 
 
-def _norm(name: str, value: Any) -> Any:
-    if name == "reasons":
-        return sorted(value or [])
-    if isinstance(value, str):
-        text = unicodedata.normalize("NFD", value)
-        text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-        return " ".join(text.replace("-", " ").replace(".", " ").split())
-    if isinstance(value, float):
-        return round(value, 2)
-    return value
-
-
-def _got(record: dict[str, Any], name: str) -> Any:
-    if name.startswith("insured."):
-        return record["insured"].get(name.split(".", 1)[1])
-    return record.get(name)
-
-
 @pytest.fixture(scope="module")
-def results() -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
-    config = load_config()
-    out = []
-    for path in CASES:
-        expected = json.loads(path.with_name(path.name + ".json").read_text(encoding="utf-8"))
-        record = process(path.read_bytes(), SourceRef(uri=str(path), filename=path.name), config).record
-        out.append((path.name, expected, record.to_json_dict()))
-    return out
+def results() -> list[Result]:
+    return run(CASES)
 
 
 def test_heldout_set_is_large_enough() -> None:
@@ -65,24 +36,8 @@ def test_heldout_set_is_large_enough() -> None:
 
 
 def test_no_wrong_auto_open(results) -> None:
-    wrong = [name for name, exp, rec in results
-             if rec["decision"] == "auto_open" and exp.get("decision", "auto_open") != "auto_open"]
-    assert wrong == []
+    assert wrong_auto_opens(results) == []
 
 
 def test_field_accuracy_floors(results) -> None:
-    score: dict[str, list[int]] = {}
-    misses: list[str] = []
-    for name, expected, record in results:
-        for field, want in expected.items():
-            got = _got(record, field)
-            ok = _norm(field, got) == _norm(field, want)
-            score.setdefault(field, [0, 0])
-            score[field][0] += ok
-            score[field][1] += 1
-            if not ok:
-                misses.append(f"{name}: {field} expected {want!r} got {got!r}")
-    table = {f: round(c / t, 3) for f, (c, t) in score.items()}
-    print(json.dumps(table, indent=1), "\n".join(misses), sep="\n")
-    failing = {f: acc for f, acc in table.items() if acc < FLOORS.get(f, DEFAULT_FLOOR)}
-    assert not failing, (failing, misses)
+    assert not fields_below_floor(results, FLOORS, DEFAULT_FLOOR)

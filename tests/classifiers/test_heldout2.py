@@ -8,16 +8,11 @@ general fixes, so a regression shows while one odd miss does not. No record may 
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from intake.config import load_config
-from intake.models import SourceRef
-from intake.pipeline import process
-from tests.classifiers.test_heldout import _got, _norm
+from tests.classifiers.heldout_sets import Result, fields_below_floor, run, wrong_auto_opens
 
 HERE = Path(__file__).parent / "heldout2"
 CASES = sorted(p for p in HERE.iterdir() if p.suffix in (".eml", ".txt"))
@@ -28,31 +23,9 @@ FLOORS: dict[str, float] = {"peril": 0.92, "reasons": 0.94, "decision": 0.94}
 DEFAULT_FLOOR = 0.9
 
 
-def score(results: list[tuple[str, dict[str, Any], dict[str, Any]]]) -> tuple[dict[str, float], list[str]]:
-    """Per-field accuracy over the messages that assert the field, and one line per miss."""
-    tally: dict[str, list[int]] = {}
-    misses: list[str] = []
-    for name, expected, record in results:
-        for field, want in expected.items():
-            got = _got(record, field)
-            ok = _norm(field, got) == _norm(field, want)
-            tally.setdefault(field, [0, 0])
-            tally[field][0] += ok
-            tally[field][1] += 1
-            if not ok:
-                misses.append(f"{name}: {field} expected {want!r} got {got!r}")
-    return {f: round(c / t, 3) for f, (c, t) in tally.items()}, misses
-
-
 @pytest.fixture(scope="module")
-def results() -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
-    config = load_config()
-    out = []
-    for path in CASES:
-        expected = json.loads(path.with_name(path.name + ".json").read_text(encoding="utf-8"))
-        record = process(path.read_bytes(), SourceRef(uri=str(path), filename=path.name), config).record
-        out.append((path.name, expected, record.to_json_dict()))
-    return out
+def results() -> list[Result]:
+    return run(CASES)
 
 
 def test_heldout2_set_is_large_enough() -> None:
@@ -62,13 +35,8 @@ def test_heldout2_set_is_large_enough() -> None:
 
 
 def test_heldout2_no_wrong_auto_open(results) -> None:
-    wrong = [name for name, exp, rec in results
-             if rec["decision"] == "auto_open" and exp.get("decision", "auto_open") != "auto_open"]
-    assert wrong == []
+    assert wrong_auto_opens(results) == []
 
 
 def test_heldout2_field_accuracy_floors(results) -> None:
-    table, misses = score(results)
-    print(json.dumps(table, indent=1), "\n".join(misses), sep="\n")
-    failing = {f: acc for f, acc in table.items() if acc < FLOORS.get(f, DEFAULT_FLOOR)}
-    assert not failing, (failing, misses)
+    assert not fields_below_floor(results, FLOORS, DEFAULT_FLOOR)
