@@ -21,12 +21,13 @@ MAX_BOXES = 200                          # a page of squares is a grid, not a fo
 def _candidate_runs(ink: np.ndarray, smin: int, smax: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every horizontal inked run of a box-side length, over the whole page at once: (rows, starts, ends).
 
-    One vectorised pass instead of a Python loop per row: the starts and ends of runs come out of np.nonzero
-    in row-major order, so within a row they pair up one to one."""
-    h = ink.shape[0]
-    d = np.diff(np.pad(ink, ((0, 0), (1, 1))).astype(np.int8), axis=1)
-    ys, starts = np.nonzero(d == 1)
-    _, ends = np.nonzero(d == -1)
+    One vectorised pass instead of a Python loop per row: the page is padded with blank columns, so every
+    row's transitions come out of np.nonzero (row-major) as start, end, start, end."""
+    h, w = ink.shape
+    padded = np.zeros((h, w + 2), dtype=bool)
+    padded[:, 1:-1] = ink
+    ys, xs = np.nonzero(padded[:, 1:] != padded[:, :-1])   # per row: start, end, start, end, ...
+    ys, starts, ends = ys[0::2], xs[0::2], xs[1::2]
     length = ends - starts
     keep = (length >= smin) & (length <= smax) & (ys < h - smin)
     return ys[keep], starts[keep], ends[keep]
