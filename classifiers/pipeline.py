@@ -257,7 +257,13 @@ def classify(msg: ParsedMessage, config: Any) -> Extraction:
     if msg.automatic:
         fields["is_automatic"] = FieldValue(value=True, confidence=1.0, evidence=msg.automatic)
     chan, _ = kinds.channel(msg, segs, cs, claim, signals)
-    if doc_type == "other" and not gi and chan not in ("allianz_c2s",):
+    if doc_type == "other" and not gi and msg.automatic:
+        # automatic mail (out-of-office, read receipt, bounce) quoting a claim is about nothing: no channel, no claim
+        chan = "unknown"
+        fields.pop("claim_number", None)
+        conflicts.pop("claim_number", None)
+        claim = None
+    elif doc_type == "other" and not gi and chan not in ("allianz_c2s",):
         # anything that is not an order is unknown unless it clearly comes from a channel
         chan = chan if _clear_channel(signals) else "unknown"
 
@@ -291,12 +297,12 @@ def classify(msg: ParsedMessage, config: Any) -> Extraction:
             orders.sort(key=lambda h: (_KIND_RANK[h.segment.kind], h.start))
             fields["order_number"] = _fv(orders[0])
     if chan == "allianz_agence":
-        codes = references.code_hits(segs, cs, "agent_code")
+        codes = [h for h in references.code_hits(segs, cs, "agent_code") if h.value != claim]  # a code is never the claim
         if codes:
             codes.sort(key=lambda h: (_KIND_RANK[h.segment.kind], h.start))
             fields["intermediary_code"] = _fv(codes[0])
     elif chan == "allianz_courtage":
-        codes = references.code_hits(segs, cs, "broker_code")
+        codes = [h for h in references.code_hits(segs, cs, "broker_code") if h.value != claim]
         if codes:
             codes.sort(key=lambda h: (_KIND_RANK[h.segment.kind], h.start))
             fields["intermediary_code"] = _fv(codes[0])

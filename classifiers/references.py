@@ -133,6 +133,16 @@ def read_code(seg: Segment, start: int) -> Optional[tuple[object, int]]:
 
 _CELL_CODE = re.compile(r"(?:^|[\s|:])(?P<v>[A-Za-z]{0,2}\d{4,8})[\s|.:;]*$")
 _PHONE_TAIL = re.compile(r"\d{2,4}[ .]?$")
+# A whole French phone number closing the text before a value: the value is a cell of its own, not the phone's tail.
+_WHOLE_PHONE = re.compile(r"(?:(?:\+|00)33[ .\-]?|0)\d(?:[ .\-]?\d{2}){4}\s*$")
+
+
+def _ends_with_whole_phone(head: str) -> bool:
+    m = _WHOLE_PHONE.search(head)
+    if not m:
+        return False
+    before = head[:m.start()]
+    return not re.search(r"\d[ .\-]?$", before)  # not the tail of a longer digit run
 
 
 def code_hits(segments: list[Segment], cs: Compiled, label_name: str) -> list[Hit]:
@@ -167,8 +177,9 @@ def code_hits(segments: list[Segment], cs: Compiled, label_name: str) -> list[Hi
                     continue
                 seen += 1
                 cm = _CELL_CODE.search(line)
-                if not cm or _PHONE_TAIL.search(line[:cm.start("v")].rstrip()) and cm.start("v") > 0 \
-                        and not line[:cm.start("v")].strip().endswith(("|", ":")):
+                head = line[:cm.start("v")].rstrip() if cm else ""
+                if not cm or _PHONE_TAIL.search(head) and cm.start("v") > 0 \
+                        and not head.strip().endswith(("|", ":")) and not _ends_with_whole_phone(head):
                     continue
                 got = read_code(seg, a + cm.start("v"))
                 if got:

@@ -51,6 +51,9 @@ def route(record: MissionRecord, index: DossierIndex) -> MissionRecord:
                                          "dossier_id": known})
     if record.document_type != "mission_order":
         return record
+    if known and record.channel == "allianz_cs2i":
+        # an expert firm's request always goes to the insurer's team (like 05I over follow-up), linked to the dossier
+        return record.model_copy(update={"dossier_id": known})
     if known:
         return record.model_copy(update={"decision": "attach", "queue": None, "reasons": ["duplicate"],
                                          "dossier_id": known})
