@@ -263,6 +263,9 @@ def classify(msg: ParsedMessage, config: Any) -> Extraction:
         fields.pop("claim_number", None)
         conflicts.pop("claim_number", None)
         claim = None
+    elif doc_type == "follow_up" and _personal_sender(msg, cs):
+        # the insured's own mail about the claim (photos, questions): the insured is no channel
+        chan = "unknown"
     elif doc_type == "other" and not gi and chan not in ("allianz_c2s",):
         # anything that is not an order is unknown unless it clearly comes from a channel
         chan = chan if _clear_channel(signals) else "unknown"
@@ -332,6 +335,15 @@ def classify(msg: ParsedMessage, config: Any) -> Extraction:
             fields["dwelling"] = _fv(dwell)
     return Extraction(document_type=doc_type, channel=chan, peril=peril, signals=signals, fields=fields,
                       conflicts=conflicts)
+
+
+def _personal_sender(msg: ParsedMessage, cs: Compiled) -> bool:
+    """Sent from a consumer mailbox (orange.fr, gmail.com...), not forwarded by anyone else."""
+    if cs.personal_sender is None or not msg.sender or "@" not in msg.sender:
+        return False
+    if any(d.forwarded_sender for d in msg.attachments):
+        return False
+    return bool(cs.personal_sender.search(msg.sender.rsplit("@", 1)[1]))
 
 
 def _clear_channel(signals: list[Signal]) -> bool:

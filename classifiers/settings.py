@@ -177,6 +177,7 @@ class ClassifierSettings(_Model):
     foreign_context: list[str] = Field(default_factory=list)
     excluded_phones: list[str] = Field(default_factory=list)
     excluded_email_domains: list[str] = Field(default_factory=list)
+    personal_sender_domains: list[str] = Field(default_factory=list)  # consumer mailboxes: the insured writes from these
     civilities: dict[str, list[str]] = Field(default_factory=dict)
     name_particles: list[str] = Field(default_factory=list)
     confidence: Confidence = Field(default_factory=Confidence)
@@ -225,6 +226,7 @@ class Compiled:
                 self.labels[name] = re.compile(rf"(?:^|(?<=[\s|;,(\[.“\"]))(?:{alt}){sep}", FLAGS)
         self.insured_context = compile_any(s.insured_context)
         self.foreign_context = compile_any(s.foreign_context)
+        self.personal_sender = compile_any(s.personal_sender_domains)
         self.civility_re: list[tuple[str, re.Pattern[str]]] = [
             (canon, re.compile(r"(?:" + "|".join(fold(p) for p in pats) + r")", re.IGNORECASE))
             for canon, pats in s.civilities.items()

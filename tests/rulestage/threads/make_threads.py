@@ -99,6 +99,8 @@ def mail(sender: str, subject: str, when: datetime, body: str, attachments=(), h
     for name, ctype, data in attachments:
         main, sub = ctype.split("/")
         m.add_attachment(data, maintype=main, subtype=sub, filename=name)
+    if m.is_multipart():
+        m.set_boundary("=_threads_" + hashlib.sha1(m["Message-ID"].encode()).hexdigest()[:12])  # reproducible files
     return m.as_bytes()
 
 
@@ -279,6 +281,29 @@ def main() -> None:
         "05_relance_dde.eml": exp("follow_up", "allianz_courtage", "C0078124", "attach", ["follow_up"], False, "04_dde.eml"),
     })
 
+
+    # g: arrival order is the Date header, not the file name: the mail copy (09:00) opens, the fax-to-mail gateway
+    # copy (10:30, claim written "b-3456789") is the duplicate; the insured's photos and a reminder follow.
+    glass_g = [("Date du sinistre", "11.03.2026"), ("Nature du sinistre", "Bris de glace"), ("Montant estimé", "260,00 € TTC")] + INSURED_A
+    desc_g = "Bris de glace : vitre de la porte-fenêtre de la cuisine brisée par la grêle. Remplacement du vitrage. Devis 260 euros TTC."
+    fax_note = ("Vous avez reçu une télécopie.\n\nExpéditeur : 0238541120\nReçue le : 12/03/2026 10:30\nNombre de pages : 1\n\n"
+                "Le document est joint au format TIFF.\n-- \nPasserelle Fax2Mail\n")
+    folder("g_ordre_arrivee_passerelle_fax", {
+        "01_fax2mail.eml": mail('"Fax2Mail" <fax2mail@fax.multiassistance-demo.fr>', "Fax reçu de 0238541120 (1 page)", d(12, 10, 30), fax_note,
+                                [("FAX_20260312_103000.tif", "image/tiff", scan(agency_form("b-3456789", "0452210", glass_g, desc_g), "tif"))]),
+        "02_odm_mail.eml": mail(AGENT, "ODM N°B3456789 - ROUSSEL", d(12, 9), "Bonjour,\n\nCi-joint l'ordre de mission, envoyé aussi par fax.\n\nSophie LEMOINE\n",
+                                [("ODM.pdf", "application/pdf", agency_form("B3456789", "0452210", glass_g, desc_g))]),
+        "03_photos_assure.eml": mail('"Julien Roussel" <julien.roussel45@orange.fr>', "photos vitre cassée - sinistre B3456789", d(13, 19),
+                                     "Bonjour,\n\nVoici les photos de la vitre cassée comme demandé par mon agence.\n\nJulien Roussel\n06 12 45 78 90\n",
+                                     [("IMG_2231.jpg", "image/jpeg", photo(4))]),
+        "04_relance.eml": mail(AGENT, "Relance ODM N°B3456789 - ROUSSEL", d(19, 9),
+                               "Bonjour,\n\nNotre assuré n'a toujours pas de date d'intervention pour le remplacement de sa vitre. Merci de le recontacter.\n\nSophie LEMOINE\n"),
+    }, {
+        "01_fax2mail.eml": exp("mission_order", "allianz_agence", "B3456789", "attach", ["duplicate"], True, "02_odm_mail.eml"),
+        "02_odm_mail.eml": exp("mission_order", "allianz_agence", "B3456789", "auto_open", [], True),
+        "03_photos_assure.eml": exp("follow_up", "unknown", "B3456789", "attach", ["follow_up"], False, "02_odm_mail.eml"),
+        "04_relance.eml": exp("follow_up", "allianz_agence", "B3456789", "attach", ["follow_up"], False, "02_odm_mail.eml"),
+    })
 
 if __name__ == "__main__":
     main()
