@@ -167,24 +167,20 @@ def load_sources(config_path: Optional[str] = None) -> Sources:
     if settings.fax_dirs:
         text = settings.fax_dirs.strip()
         raw_fax += _fax_items(_json_list(text, "FAX_DIRS") if text.startswith("[") else text)
-    mailboxes, faxes = [], []
-    for number, item in enumerate(raw_mail, 1):
-        try:
-            box = MailboxConfig.model_validate(item)
-        except ValidationError as error:
-            raise ConfigError(f"mailbox #{number}: " + _errors(error)) from None
-        if settings.poll_interval_s:
-            box.interval_s = settings.poll_interval_s
-        mailboxes.append(box)
-    for number, item in enumerate(raw_fax, 1):
-        try:
-            fax = FaxDirConfig.model_validate(item)
-        except ValidationError as error:
-            raise ConfigError(f"fax folder #{number}: " + _errors(error)) from None
-        if settings.poll_interval_s:
-            fax.interval_s = settings.poll_interval_s
-        faxes.append(fax)
+    mailboxes = [_validated(MailboxConfig, item, f"mailbox #{n}", settings) for n, item in enumerate(raw_mail, 1)]
+    faxes = [_validated(FaxDirConfig, item, f"fax folder #{n}", settings) for n, item in enumerate(raw_fax, 1)]
     return Sources(mailboxes=mailboxes, fax_dirs=faxes)
+
+
+def _validated(model, item: Any, label: str, settings: "SourceSettings"):
+    """One mailbox or fax folder entry, checked; the environment's poll interval wins over the entry's."""
+    try:
+        source = model.model_validate(item)
+    except ValidationError as error:
+        raise ConfigError(f"{label}: " + _errors(error)) from None
+    if settings.poll_interval_s:
+        source.interval_s = settings.poll_interval_s
+    return source
 
 
 def _errors(error: ValidationError) -> str:

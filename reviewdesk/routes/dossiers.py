@@ -78,21 +78,21 @@ async def dossier_data(request: Request, dossier_id: str, user: User = Depends(c
     return RedirectResponse(f"/dossiers/{dossier_id}", status_code=303)
 
 
+def _set_status(request: Request, session: Session, user: User, dossier_id: str, action: str, done: str) -> Response:
+    _dossier_or_403(session, user, dossier_id)
+    session.commit()
+    getattr(request.app.state.store, action)(dossier_id, user.email)
+    flash(request, done)
+    return RedirectResponse(f"/dossiers/{dossier_id}", status_code=303)
+
+
 @router.post("/dossiers/{dossier_id}/close")
 def close(request: Request, dossier_id: str, user: User = Depends(current_user),
           session: Session = Depends(db)) -> Response:
-    _dossier_or_403(session, user, dossier_id)
-    session.commit()
-    request.app.state.store.close_dossier(dossier_id, user.email)
-    flash(request, "Dossier clos.")
-    return RedirectResponse(f"/dossiers/{dossier_id}", status_code=303)
+    return _set_status(request, session, user, dossier_id, "close_dossier", "Dossier clos.")
 
 
 @router.post("/dossiers/{dossier_id}/reopen")
 def reopen(request: Request, dossier_id: str, user: User = Depends(current_user),
            session: Session = Depends(db)) -> Response:
-    _dossier_or_403(session, user, dossier_id)
-    session.commit()
-    request.app.state.store.reopen_dossier(dossier_id, user.email)
-    flash(request, "Dossier rouvert.")
-    return RedirectResponse(f"/dossiers/{dossier_id}", status_code=303)
+    return _set_status(request, session, user, dossier_id, "reopen_dossier", "Dossier rouvert.")
