@@ -21,7 +21,8 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterator, Optional
 
-from intake.errors import ExitCode, IntakeError
+from foundation.errors import ExitCode, IntakeError
+from intake.ingest import ReadSummary, process_raw_ids
 from intake.mailboxes import FaxDirConfig, MailboxConfig, SourceSettings, Sources, load_sources
 
 log = logging.getLogger("intake.scheduler")
@@ -36,7 +37,7 @@ class Service:
 
     def __init__(self, database_url: str, config_path: Optional[str] = None, workers: Optional[int] = None,
                  sources: Optional[Sources] = None):
-        from intake.sources.state import StateTables, holder_id
+        from outputs.mailboxes import StateTables, holder_id
         from outputs.store import Store
 
         self.database_url = database_url
@@ -149,20 +150,18 @@ class Service:
 
     def executor(self):
         if self._executor is None:
-            from intake.config import load_config
+            from foundation.config import load_config
             from intake.executor import Executor, default_workers
             self._executor = Executor(load_config(self.config_path),
                                       workers=self.workers if self.workers is not None else default_workers())
         return self._executor
 
-    def process_pending(self, limit: Optional[int] = None) -> dict:
+    def process_pending(self, limit: Optional[int] = None) -> "ReadSummary":
         """Read pending raws (and earlier failures below the attempt limit), a few at a time.
 
         Only one thread per process reads at a time (others return at once), and only one process per
         database (a lease), so a raw is never read twice concurrently."""
-        from intake.ingest import process_raw_ids
-
-        total: dict[str, Any] = {"processed": 0, "failed": 0, "decisions": {}}
+        total = ReadSummary()
         if not self._process_lock.acquire(blocking=False):
             return total
         try:
@@ -180,24 +179,15 @@ class Service:
                         break
                     done = process_raw_ids(self.store, self.executor().map, ids)
                     budget -= len(ids)
-                    total["processed"] += done["processed"]
-                    total["failed"] += done["failed"]
-                    for decision, count in done["decisions"].items():
-                        total["decisions"][decision] = total["decisions"].get(decision, 0) + count
+                    total.add(done)
         finally:
             self._process_lock.release()
-        if total["processed"] or total["failed"]:
-            log.info("messages read", extra=total)
+        if total.processed or total.failed:
+            log.info("messages read", extra=total.as_dict())
         return total
 
     def _retryable(self) -> list[int]:
-        from sqlalchemy import select
-
-        from outputs.models import RawMessage
-        with self.store.session() as s:
-            return list(s.scalars(select(RawMessage.id).where(RawMessage.status == "failed",
-                                                              RawMessage.attempts < MAX_ATTEMPTS)
-                                  .order_by(RawMessage.id).limit(100)).all())
+        return self.store.retryable_raw_ids(max_attempts=MAX_ATTEMPTS, limit=100)
 
     def poll_all(self) -> int:
         """One round: every mailbox, every fax folder, then read what came."""
@@ -215,10 +205,7 @@ class Service:
         (`reminders.every_h`, default 24 h, after the opening or the previous step). Nothing is sent here;
         the timeline shows what is due and a person (or a later connector) acts on it.
         """
-        from sqlalchemy import func, select
-
-        from intake.config import load_config
-        from outputs.models import Dossier, Event, utc
+        from foundation.config import load_config
 
         settings = load_config(self.config_path).section("reminders") or {}
         every = timedelta(hours=float(settings.get("every_h", 24)) if isinstance(settings, dict) else 24)
@@ -228,23 +215,7 @@ class Service:
         with self.lease("reminders", ttl_s=300.0) as mine:
             if not mine:
                 return 0
-            with self.store.session() as s:
-                dossiers = s.execute(select(Dossier.id, Dossier.opened_at).where(Dossier.status == "open")).all()
-                for dossier_id, opened_at in dossiers:
-                    if self.stop.is_set():
-                        break
-                    done = s.execute(select(func.count(), func.max(Event.at)).where(
-                        Event.dossier_id == dossier_id, Event.kind == "reminder")).one()
-                    count, last = done
-                    if count >= len(steps):
-                        continue
-                    since = utc(last) or utc(opened_at)
-                    if since is None or now - since < every:
-                        continue
-                    s.add(Event(kind="reminder", at=now, dossier_id=dossier_id, actor="scheduler",
-                                detail={"step": steps[count], "number": count + 1,
-                                        "status": "waiting_for_client" if count + 1 == len(steps) else None}))
-                    added += 1
+            added = self.store.add_due_reminders(steps, every, now, stop=self.stop)
         if added:
             log.info("reminders due", extra={"reminders": added})
         return added
@@ -272,8 +243,8 @@ def poll_once(database_url: str, config_path: Optional[str] = None, *, process: 
         if not service.sources.mailboxes and not service.sources.fax_dirs:
             log.warning("no mailbox or fax folder configured (INTAKE_MAILBOXES, INTAKE_FAX_DIRS or --config)")
         new = service.poll_all()
-        summary = service.process_pending() if process else {}
-        log.info("poll done", extra={"new": new, **summary})
+        summary = service.process_pending() if process else None
+        log.info("poll done", extra={"new": new, **(summary.as_dict() if summary else {})})
         return ExitCode.mailbox if service._failures else ExitCode.ok
     finally:
         service.close()

@@ -88,12 +88,12 @@ def reset(url: str, schema: object) -> None:
 
 
 def run_case(server, url: str, schema: object, messages: list[bytes], workers: int) -> tuple[float, float, int]:
-    from intake.config import load_config
+    from foundation.config import load_config
     from intake.executor import Executor
     from intake.ingest import process_pending
     from intake.mailboxes import MailboxConfig
     from intake.sources.imap import poll_mailbox
-    from intake.sources.state import StateTables
+    from outputs.mailboxes import StateTables
     from outputs.store import Store
 
     reset(url, schema)
@@ -119,8 +119,8 @@ def run_case(server, url: str, schema: object, messages: list[bytes], workers: i
         done = 0
         while True:
             summary = process_pending(store, executor, limit=200)
-            done += summary["processed"] + summary["failed"]
-            if summary["processed"] + summary["failed"] == 0:
+            done += summary.processed + summary.failed
+            if summary.processed + summary.failed == 0:
                 break
         read = time.perf_counter() - started
     store.close()

@@ -25,7 +25,7 @@ import pdfplumber  # noqa: E402
 import pypdfium2 as pdfium  # noqa: E402
 
 from conftest import fax_image, g4_tiff, text_pdf  # noqa: E402
-from intake.config import Limits  # noqa: E402
+from foundation.config import Limits  # noqa: E402
 from parsers import parse_message  # noqa: E402
 from parsers.pdf import read_pdf  # noqa: E402
 

@@ -21,7 +21,7 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from intake.config import load_config  # noqa: E402
+from foundation.config import load_config  # noqa: E402
 from intake.pipeline import process, warm_up  # noqa: E402
 from intake.sources.files import read_tasks  # noqa: E402
 

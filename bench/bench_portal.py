@@ -24,7 +24,7 @@ import pyotp  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 from sqlalchemy import insert, select  # noqa: E402
 
-from outputs.models import RawMessage, RecordRow  # noqa: E402
+from outputs.tables import RawMessage, RecordRow  # noqa: E402
 from reviewdesk import security, users  # noqa: E402
 from reviewdesk.sampledata import add_message  # noqa: E402
 from reviewdesk.settings import PortalSettings  # noqa: E402

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 
 def classify(msg, config):
-    """intake.models.ParsedMessage + Config -> intake.models.Extraction. Implemented in classifiers.pipeline."""
+    """foundation.models.ParsedMessage + Config -> foundation.models.Extraction. Implemented in classifiers.pipeline."""
     from classifiers.pipeline import classify as _classify
     return _classify(msg, config)
 

@@ -10,7 +10,7 @@ from typing import Optional
 
 from classifiers.settings import Compiled, fold
 from classifiers.text import Segment, own_text
-from intake.models import ParsedMessage, Signal
+from foundation.models import ParsedMessage, Signal
 
 
 def _first(pattern: Optional[re.Pattern[str]], text: str) -> Optional[re.Match[str]]:

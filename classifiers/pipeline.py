@@ -11,7 +11,7 @@ from classifiers import flags, kinds, ner, party, references
 from classifiers.dates_amounts import find_amounts, find_dates
 from classifiers.settings import Compiled, classifier_settings, fold
 from classifiers.text import Hit, Segment, labelled, line_bounds, segments_of
-from intake.models import Extraction, FieldValue, ParsedMessage, Signal
+from foundation.models import Extraction, FieldValue, ParsedMessage, Signal
 
 _KIND_RANK = {"form": 0, "body": 1, "subject": 2}
 

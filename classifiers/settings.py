@@ -1,4 +1,4 @@
-"""Typed view of the `classifiers` section of the business configuration (intake/default_config.yaml).
+"""Typed view of the `classifiers` section of the business configuration (foundation/default_config.yaml).
 
 Every keyword, label and threshold the classifiers use lives in YAML so an operator can adapt them to a new
 sender or phrasing without a release; this module only gives them types and compiles them once per config.
@@ -11,6 +11,8 @@ from functools import cached_property
 from typing import Any, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from foundation.config import section_view
 
 FLAGS = re.IGNORECASE | re.MULTILINE
 
@@ -183,9 +185,6 @@ class ClassifierSettings(_Model):
     confidence: Confidence = Field(default_factory=Confidence)
 
 
-_CACHE: dict[int, tuple[Any, "Compiled"]] = {}
-
-
 class Compiled:
     """Every regex of the settings, compiled once per Config object (cached by identity)."""
 
@@ -238,14 +237,5 @@ class Compiled:
 
 
 def classifier_settings(config: Any) -> Compiled:
-    """The compiled classifier settings of this Config (cached per config object)."""
-    key = id(config)
-    hit = _CACHE.get(key)
-    if hit is not None and hit[0] is config:
-        return hit[1]
-    raw = config.section("classifiers") if config is not None else None
-    compiled = Compiled(ClassifierSettings.model_validate(raw or {}))
-    if len(_CACHE) > 16:
-        _CACHE.clear()
-    _CACHE[key] = (config, compiled)
-    return compiled
+    """The compiled classifier settings of this Config (built once per config object)."""
+    return section_view(config, "classifiers", lambda raw: Compiled(ClassifierSettings.model_validate(raw)))

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator, Optional
 
 from classifiers.settings import Compiled, fold
-from intake.models import ParsedMessage, Word
+from foundation.models import ParsedMessage, Word
 
 _LINE_END = re.compile(r"\n")
 

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 from typing import Optional, Sequence
 
-from intake.errors import ExitCode, IntakeError
+from foundation.errors import ExitCode, IntakeError
 
 
 def _add_config(p: argparse.ArgumentParser) -> None:
@@ -102,7 +101,7 @@ def _config_path(args: argparse.Namespace) -> Optional[str]:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from intake.config import load_config
+    from foundation.config import load_config
     from intake.executor import Executor
     from intake.sources.files import read_tasks
     from rulestage.routing import route_batch
@@ -122,7 +121,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from intake.ingest import ingest_paths
     summary = ingest_paths(args.paths, _database_url(args), config_path=_config_path(args), workers=_workers(args))
-    print(json.dumps(summary, ensure_ascii=False), file=sys.stderr)
+    print(json.dumps(summary.as_dict(), ensure_ascii=False), file=sys.stderr)
     return ExitCode.ok
 
 
@@ -167,7 +166,7 @@ def cmd_db(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from reviewdesk.demo import run_demo
+    from intake.demo import run_demo
     return run_demo(_database_url(args), host=args.host, port=args.port, serve=not args.no_serve)
 
 

@@ -21,14 +21,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Optional, TextIO
 
-INSURED = ("civility", "last_name", "first_name", "phone", "email", "street", "postcode", "city")
+from foundation.fields import INSURED_FIELDS as INSURED
+from foundation.fields import RECORD_FIELDS, with_insured
+
 ROUTING_FIELDS = ("document_type", "channel", "claim_number", "decision", "queue", "reasons")
 ORDER_FIELDS = ("order_number", "intermediary_code", "peril", *(f"insured.{k}" for k in INSURED), "occupancy",
                 "dwelling", "loss_date", "amount_eur", "cause_repaired", "expertise_on_site", "expertise_note",
                 "management_limit_eur")
-FIELDS = ("document_type", "channel", "claim_number", "order_number", "intermediary_code", "peril",
-          *(f"insured.{k}" for k in INSURED), "occupancy", "dwelling", "loss_date", "amount_eur", "cause_repaired",
-          "expertise_on_site", "expertise_note", "management_limit_eur", "decision", "queue", "reasons")
+FIELDS = with_insured(tuple(n for n in RECORD_FIELDS if n not in ("record_version", "description", "dossier_id")))
 _CIVILITY = {"m": "m", "mr": "m", "monsieur": "m", "mme": "mme", "madame": "mme", "mlle": "mlle",
              "mademoiselle": "mlle", "m et mme": "m et mme", "monsieur et madame": "m et mme",
              "mr et mme": "m et mme", "mme et m": "m et mme"}
@@ -179,7 +179,7 @@ def locate(paths: Iterable[str]) -> tuple[list[str], dict[str, dict]]:
 
 def run(paths: Iterable[str], config_path: Optional[str] = None, workers: Optional[int] = None) -> tuple[list[dict], dict[str, dict]]:
     """The records `intake extract` would print for these paths, and the expected records."""
-    from intake.config import load_config
+    from foundation.config import load_config
     from intake.executor import Executor, default_workers
     from intake.sources.files import read_tasks
     from rulestage.routing import route_batch

@@ -19,10 +19,10 @@ from typing import Iterable, Iterator, Optional
 
 import psutil
 
-from intake.config import Config, load_config
-from intake.models import SourceRef
-from intake.pipeline import Processed
-from intake.record import sha256_hex, unreadable_record
+from foundation.config import Config, load_config
+from foundation.models import SourceRef
+from foundation.models import Processed
+from foundation.record import sha256_hex, unreadable_record
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +132,7 @@ class Worker:
 
 
 def _config_path(config: Config) -> Optional[str]:
-    from intake.config import DEFAULT_CONFIG_PATH
+    from foundation.config import DEFAULT_CONFIG_PATH
     return None if config.source_path in (None, str(DEFAULT_CONFIG_PATH)) else config.source_path
 
 

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from typing import Callable, Iterable, Iterator, Optional
+from dataclasses import asdict, dataclass, field
+from typing import Any, Callable, Iterable, Iterator, NamedTuple, Optional
 
-from intake.errors import DatabaseError
+from foundation.errors import DatabaseError
+from foundation.models import Processed
 from intake.executor import Task
-from intake.pipeline import Processed
 
 log = logging.getLogger(__name__)
 
@@ -25,8 +26,41 @@ log = logging.getLogger(__name__)
 Processor = Callable[[Iterable[Task]], Iterator[Processed]]
 
 
-def store_tasks(store, tasks: Iterable[Task], kind: str = "file", mailbox: Optional[str] = None) -> tuple[list[int], int, int]:
-    """Commit each raw message before anything reads it: (raw ids to read, new, already stored)."""
+@dataclass
+class ReadSummary:
+    """What one round of reading stored raws did: messages read and saved, failures, decisions after routing."""
+    processed: int = 0
+    failed: int = 0
+    decisions: Counter = field(default_factory=Counter)
+
+    def add(self, other: "ReadSummary") -> None:
+        self.processed += other.processed
+        self.failed += other.failed
+        self.decisions.update(other.decisions)
+
+    def as_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["decisions"] = {k: v for k, v in self.decisions.items() if v}
+        return out
+
+
+@dataclass
+class IngestSummary(ReadSummary):
+    """`intake ingest`: messages offered, newly stored, skipped (already read), already stored before."""
+    messages: int = 0
+    new: int = 0
+    skipped: int = 0
+    already_stored: int = 0
+
+
+class StoredTasks(NamedTuple):
+    raw_ids: list[int]      # the raws to read, each once, in the order offered
+    new: int                # newly stored
+    known: int              # already in the store (same bytes)
+
+
+def store_tasks(store, tasks: Iterable[Task], kind: str = "file", mailbox: Optional[str] = None) -> StoredTasks:
+    """Commit each raw message before anything reads it."""
     todo: list[int] = []
     new = known = 0
     seen: set[int] = set()
@@ -39,16 +73,12 @@ def store_tasks(store, tasks: Iterable[Task], kind: str = "file", mailbox: Optio
         if raw_id not in seen:
             seen.add(raw_id)
             todo.append(raw_id)
-    return todo, new, known
+    return StoredTasks(todo, new, known)
 
 
-def process_raw_ids(store, processor: Processor, raw_ids: list[int]) -> dict:
-    """Read the given raws (in the order given) and save each result; one failure does not stop the run.
-
-    Returns counts: processed, failed, and per decision.
-    """
-    decisions: Counter = Counter()
-    processed = failed = 0
+def process_raw_ids(store, processor: Processor, raw_ids: list[int]) -> ReadSummary:
+    """Read the given raws (in the order given) and save each result; one failure does not stop the run."""
+    summary = ReadSummary()
 
     def tasks() -> Iterator[Task]:
         for raw_id in raw_ids:
@@ -58,54 +88,45 @@ def process_raw_ids(store, processor: Processor, raw_ids: list[int]) -> dict:
     for position, done in enumerate(processor(tasks())):
         raw_id = raw_ids[position]
         try:
-            store.save_processed(raw_id, done)
+            saved = store.save_processed(raw_id, done)
         except Exception as error:  # noqa: BLE001 - one message's failure is recorded, the run goes on
             log.warning("storing message %s (%s) failed: %s", raw_id, done.record.source.uri, error)
             try:
                 store.mark_failed(raw_id, f"{type(error).__name__}: {error}")
             except DatabaseError:
                 raise  # the database itself is gone: stop; every raw not processed stays to read again
-            failed += 1
+            summary.failed += 1
             continue
-        processed += 1
-        decision = _stored_decision(store, raw_id, done)
-        decisions.update([decision])
+        summary.processed += 1
+        decision = saved.decision
+        summary.decisions[decision] += 1
         record = done.record
         log.info("message read", extra={"raw_id": raw_id, "uri": record.source.uri,
                                         "message_id": record.source.message_id, "channel": record.channel,
                                         "decision": decision, "reasons": ",".join(record.reasons)})
-    return {"processed": processed, "failed": failed, "decisions": {k: v for k, v in decisions.items() if v}}
+    return summary
 
 
-def _stored_decision(store, raw_id: int, done: Processed) -> str:
-    """The decision after routing (a duplicate becomes `attach`): read back, cheap by primary key."""
-    from sqlalchemy import select
-
-    from outputs.models import RecordRow
-    with store.session(read=True) as s:
-        decision = s.scalar(select(RecordRow.decision).where(RecordRow.raw_message_id == raw_id))
-    return decision or done.record.decision
-
-
-def process_pending(store, executor, limit: int = 100, include_failed: bool = False) -> dict:
+def process_pending(store, executor, limit: int = 100, include_failed: bool = False) -> ReadSummary:
     """Read the store's pending raws, oldest Date first (used by the IMAP poller and the fax folder)."""
     raw_ids = store.pending_raw_ids(limit=limit, include_failed=include_failed)
     processor = executor.map if hasattr(executor, "map") else executor
     return process_raw_ids(store, processor, raw_ids)
 
 
-def ingest_tasks(store, tasks: Iterable[Task], processor: Processor, kind: str = "file") -> dict:
+def ingest_tasks(store, tasks: Iterable[Task], processor: Processor, kind: str = "file") -> IngestSummary:
     """Store the tasks, then read and route those not yet processed (and earlier failures), in Date order."""
     stored, new, known = store_tasks(store, tasks, kind=kind)
     todo = store.pending_raw_ids(limit=0, include_failed=True, among=stored)
-    summary = process_raw_ids(store, processor, todo)
-    summary.update(messages=len(stored), new=new, skipped=len(stored) - len(todo), already_stored=known)
+    summary = IngestSummary(messages=len(stored), new=new, skipped=len(stored) - len(todo), already_stored=known)
+    summary.add(process_raw_ids(store, processor, todo))
     return summary
 
 
-def ingest_paths(paths: list[str], database_url: str, config_path: Optional[str] = None, workers: int = 1) -> dict:
+def ingest_paths(paths: list[str], database_url: str, config_path: Optional[str] = None,
+                 workers: int = 1) -> IngestSummary:
     """`intake ingest PATH... --database URL`: returns a summary (messages, new, skipped, per decision...)."""
-    from intake.config import load_config
+    from foundation.config import load_config
     from intake.executor import Executor
     from intake.sources.files import read_tasks
     from outputs.store import Store

@@ -16,7 +16,7 @@ from urllib.parse import quote
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from intake.errors import ConfigError
+from foundation.errors import ConfigError
 
 Security = Literal["tls", "starttls", "plain"]
 
@@ -156,7 +156,7 @@ def load_sources(config_path: Optional[str] = None) -> Sources:
 
     Invalid entries raise ConfigError naming the entry, never echoing a password.
     """
-    from intake.config import load_config
+    from foundation.config import load_config
 
     settings = SourceSettings()
     config = load_config(config_path)

@@ -6,29 +6,22 @@ calls `process_message`; routing against known dossiers (`rulestage.routing`) an
 from __future__ import annotations
 
 import logging
-from typing import NamedTuple, Optional
 
 from classifiers import classify
-from intake.config import Config
-from intake.errors import UnreadableInput
-from intake.models import MissionRecord, ParsedMessage, SourceRef
-from intake.record import build_record, sha256_hex, unreadable_record
+from foundation.config import Config
+from foundation.errors import ReadReason, UnreadableInput
+from foundation.models import MissionRecord, Processed, SourceRef
+from foundation.record import build_record, sha256_hex, unreadable_record
 from parsers import parse_message
 from rulestage import decide
 
 log = logging.getLogger(__name__)
 
 
-class Processed(NamedTuple):
-    """The record, and the parsed message it was read from (its texts and pages, for the store and the portal)."""
-    record: MissionRecord
-    message: Optional[ParsedMessage] = None
-
-
 def process(raw: bytes, source: SourceRef, config: Config) -> Processed:
     digest = sha256_hex(raw)
     if len(raw) > config.limits.max_message_bytes:
-        return Processed(unreadable_record(source, digest, f"message_too_large: {len(raw)} bytes"))
+        return Processed(unreadable_record(source, digest, ReadReason.message_too_large.detail(f"{len(raw)} bytes")))
     try:
         msg = parse_message(raw, filename=source.filename, limits=config.limits)
     except UnreadableInput as error:

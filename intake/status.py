@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Optional, TextIO
 
-from intake.errors import ExitCode
+from foundation.errors import ExitCode
 
 FAILURES_SHOWN = 5
 
@@ -34,18 +34,9 @@ def _table(out: TextIO, title: str, counts: dict[str, int]) -> None:
 
 def collect(store: Any) -> dict[str, Any]:
     """Everything `print_status` shows, as plain data (tests and a future JSON output use it)."""
-    from sqlalchemy import select
-
-    from outputs.models import RawMessage
-
     counts = store.counts()
-    with store.session() as s:
-        failures = s.execute(select(RawMessage.id, RawMessage.source_uri, RawMessage.attempts, RawMessage.error)
-                             .where(RawMessage.status == "failed").order_by(RawMessage.id.desc())
-                             .limit(FAILURES_SHOWN)).all()
-    return {**counts, "sources": store.mailbox_states(),
-            "failures": [{"raw_id": r.id, "uri": r.source_uri, "attempts": r.attempts, "error": r.error}
-                         for r in failures]}
+    failures = store.failed_raws(limit=FAILURES_SHOWN)
+    return {**counts, "sources": store.mailbox_states(), "failures": [f._asdict() for f in failures]}
 
 
 def print_status(database_url: str, out: TextIO) -> int:

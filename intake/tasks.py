@@ -59,7 +59,7 @@ def _store(database_url: str):
 def _executor(config_path: Optional[str]):
     """One sandboxed reader per Celery process: the deadline and memory ceiling hold here too, and a
     hostile document kills the reader child, not the Celery worker (which would redeliver it forever)."""
-    from intake.config import load_config
+    from foundation.config import load_config
     from intake.executor import Executor
     return Executor(load_config(config_path), workers=1)
 
@@ -73,7 +73,7 @@ def claim(store, raw_id: int, holder: str, ttl_s: float = 900.0) -> bool:
 def process_raw(self, raw_id: int, database_url: str, config_path: Optional[str] = None) -> str:
     """Read one stored raw through the pipeline and save its record; returns what happened."""
     from intake.executor import Task
-    from intake.sources.state import holder_id
+    from outputs.mailboxes import holder_id
 
     store = _store(database_url)
     if store.raw_status(raw_id) == "processed":
@@ -87,7 +87,7 @@ def process_raw(self, raw_id: int, database_url: str, config_path: Optional[str]
         raw, source = store.load_raw(raw_id)
         done = next(iter(_executor(config_path).map([Task(raw=raw, source=source)])))
         try:
-            record_id = store.save_processed(raw_id, done)
+            record_id = store.save_processed(raw_id, done).record_id
         except Exception as error:  # noqa: BLE001
             store.mark_failed(raw_id, f"{type(error).__name__}: {error}")
             raise self.retry(exc=error)

@@ -14,11 +14,11 @@ import logging
 from pathlib import Path
 from typing import Optional
 
-from sqlalchemy import create_engine, event, inspect
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 
-from intake.errors import DatabaseError
+from foundation.errors import DatabaseError
 
 log = logging.getLogger(__name__)
 
@@ -151,10 +151,6 @@ def current_revision(url: str) -> Optional[str]:
     finally:
         engine.dispose()
     return ",".join(sorted(heads)) or None
-
-
-def table_names(engine: Engine) -> set[str]:
-    return set(inspect(engine).get_table_names())
 
 
 def _short(error: Exception) -> str:

@@ -10,14 +10,11 @@ import csv
 import json
 from typing import IO, Iterable, Iterator
 
-from intake.errors import UsageError
-from intake.record import INSURED_FIELDS
+from foundation.errors import UsageError
+from foundation.fields import INSURED_FIELDS, RECORD_FIELDS
 
 SOURCE_COLUMNS = ("uri", "message_id", "received_at", "sha256", "subject", "sender")
-TOP_COLUMNS = ("record_version", "document_type", "channel", "claim_number", "order_number", "intermediary_code",
-               "peril", "occupancy", "dwelling", "loss_date", "amount_eur", "cause_repaired", "description",
-               "expertise_on_site", "expertise_note", "management_limit_eur", "decision", "queue", "reasons",
-               "dossier_id")
+TOP_COLUMNS = RECORD_FIELDS
 CSV_COLUMNS = ([f"source.{c}" for c in SOURCE_COLUMNS] + ["source.attachments"] + list(TOP_COLUMNS[:6])
                + [f"insured.{c}" for c in INSURED_FIELDS] + list(TOP_COLUMNS[6:]) + ["corrected_fields"])
 

@@ -5,11 +5,12 @@ the rest of the message.
 """
 from __future__ import annotations
 
-import hashlib
 from typing import Optional
 
-from intake.config import Limits
-from intake.models import Document, Page
+from foundation.config import Limits
+from foundation.errors import ReadReason
+from foundation.models import Document, Page
+from foundation.record import sha256_hex
 from parsers import sniff as sn
 from parsers.charsets import decode_bytes
 from parsers.html import html_to_text
@@ -22,17 +23,13 @@ NO_TEXT = {sn.CALENDAR, sn.VCARD, "text/x-vcard", "application/pkcs7-signature",
 MAX_TEXT_CHARS = 2_000_000
 
 
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def normalise_newlines(text: str) -> str:
     """CRLF (kept by quoted-printable and 8-bit parts) and bare CR become LF: one line-end for the readers."""
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def text_document(name: str, text: str, data: bytes, content_type: str = sn.TEXT, **extra) -> Document:
-    return Document(name=name, content_type=content_type, sha256=sha256(data), size=len(data),
+    return Document(name=name, content_type=content_type, sha256=sha256_hex(data), size=len(data),
                     pages=[Page(number=1, text=normalise_newlines(text[:MAX_TEXT_CHARS]))], **extra)
 
 
@@ -42,20 +39,21 @@ def read_document(data: bytes, name: str, limits: Limits, *, filename: Optional[
     """Read an attachment (PDF, image, text, HTML...) into a Document; unknown types keep no text."""
     ctype = content_type or sn.sniff(data, filename or name, declared)
     doc = Document(name=name, filename=filename, content_type=ctype, declared_type=declared,
-                   sha256=sha256(data), size=len(data))
+                   sha256=sha256_hex(data), size=len(data))
     if not data:
-        doc.error = "empty_attachment"
+        doc.error = ReadReason.empty_attachment.value
         return doc
     try:
         if ctype == sn.PDF:
             from parsers.pdf import read_pdf
             result = read_pdf(data, limits, engine, ocr=ocr)
-            doc.pages, doc.error = result.pages, result.error
+            doc.pages, doc.error, doc.notes = result.pages, result.error, list(result.notes)
+            doc.page_count = result.page_count or None
             doc.ocr = result.ocr
         elif ctype in sn.IMAGE_TYPES:
             from parsers.images import read_image
             result = read_image(data, limits, engine, ocr=ocr)
-            doc.pages, doc.error = result.pages, result.error
+            doc.pages, doc.error, doc.notes = result.pages, result.error, list(result.notes)
             doc.ocr = any(p.ocr for p in result.pages)
         elif ctype in NO_TEXT:
             pass
@@ -65,9 +63,9 @@ def read_document(data: bytes, name: str, limits: Limits, *, filename: Optional[
         elif ctype in TEXT_LIKE or ctype.startswith("text/"):
             doc.pages = [Page(number=1, text=normalise_newlines(decode_bytes(data[:MAX_TEXT_CHARS], charset)))]
         else:
-            doc.error = "unsupported_type"
+            doc.error = ReadReason.unsupported_type.value
     except MemoryError:
-        doc.error = "too_large"
+        doc.error = ReadReason.too_large.value
     except Exception as error:  # last line of defence: a library bug costs this document only
-        doc.error = f"read_failed: {type(error).__name__}"
+        doc.error = ReadReason.read_failed.detail(f"{type(error).__name__}")
     return doc

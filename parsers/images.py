@@ -13,8 +13,9 @@ from typing import Optional
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from intake.config import Limits
-from intake.models import Page
+from foundation.config import Limits
+from foundation.models import Page
+from foundation.errors import ReadReason
 from parsers import budget
 from parsers._exec.tesseract import TesseractError
 from parsers.ocr import DEFAULT_ENGINE, OcrEngine
@@ -47,7 +48,7 @@ def _load_frame(im: Image.Image, limits: Limits) -> Image.Image:
         if im.format == "JPEG":
             im.draft("L", (w // 4, h // 4))
         else:
-            raise ValueError("image_too_large")
+            raise ValueError(ReadReason.image_too_large.value)
     dpi = im.info.get("dpi")
     Image.MAX_IMAGE_PIXELS = None
     try:
@@ -75,14 +76,14 @@ def read_image(data: bytes, limits: Limits, engine: OcrEngine = DEFAULT_ENGINE, 
     try:
         im = open_image(data)
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError) as error:
-        result.error = "truncated_image" if ("truncated" in str(error).lower() or len(data) < 1024) else "corrupt_image"
+        result.error = ReadReason.truncated_image.value if ("truncated" in str(error).lower() or len(data) < 1024) else ReadReason.corrupt_image.value
         return result
     n_frames = 1
     try:
         n_frames = int(getattr(im, "n_frames", 1) or 1)
     except Exception:  # counting frames walks the IFD chain; a loop or a broken chain ends the count
         n_frames = 1
-        result.notes.append("frame_count_failed")
+        result.notes.append(ReadReason.frame_count_failed.value)
     n_frames = max(1, min(n_frames, limits.max_pdf_pages))
     for index in range(n_frames):
         try:
@@ -92,30 +93,30 @@ def read_image(data: bytes, limits: Limits, engine: OcrEngine = DEFAULT_ENGINE, 
         except EOFError:
             break
         except ValueError as error:
-            if str(error) == "image_too_large":
-                result.error = result.error or "image_too_large"
+            if str(error) == ReadReason.image_too_large.value:
+                result.error = result.error or ReadReason.image_too_large.value
                 continue
-            result.error = result.error or "corrupt_image"
+            result.error = result.error or ReadReason.corrupt_image.value
             break
         except Exception as error:  # truncated data, decoder errors
-            result.error = result.error or ("truncated_image" if "truncated" in str(error).lower() else "corrupt_image")
+            result.error = result.error or (ReadReason.truncated_image.value if "truncated" in str(error).lower() else ReadReason.corrupt_image.value)
             break
         page = Page(number=index + 1, text="", width=frame.size[0], height=frame.size[1])
         if ocr and index < limits.max_ocr_pages and budget.expired():
-            result.notes.append(f"page {index + 1} not OCRed (time budget spent)")
+            result.notes.append(ReadReason.budget_spent.detail(f"page {index + 1} not OCRed"))
         elif ocr and index < limits.max_ocr_pages:
             try:
                 page = engine.ocr_image(frame, limits).model_copy(update={"number": index + 1})
             except TesseractError as error:
                 result.error = result.error or error.reason
             except Exception as error:  # an engine bug costs the page, not the message
-                result.error = result.error or f"ocr_failed: {type(error).__name__}"
+                result.error = result.error or ReadReason.ocr_failed.detail(f"{type(error).__name__}")
         elif ocr:
-            result.notes.append(f"page {index + 1} not OCRed (max_ocr_pages)")
+            result.notes.append(ReadReason.pages_not_read.detail(f"page {index + 1} not OCRed (max_ocr_pages)"))
         result.pages.append(page)
     if result.pages and not result.error and not any(p.text for p in result.pages) \
-            and any("time budget" in n for n in result.notes):
-        result.error = "timeout"
+            and any(ReadReason.of(n) is ReadReason.budget_spent for n in result.notes):
+        result.error = ReadReason.timeout.value
     if result.pages and result.error and any(p.text for p in result.pages):
         result.notes.append(result.error)
         result.error = None

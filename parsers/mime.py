@@ -17,11 +17,13 @@ from email.message import Message
 from email.policy import compat32
 from typing import Optional
 
-from intake.config import Limits
-from intake.models import Document, Page, ParsedMessage
+from foundation.config import Limits
+from foundation.models import Document, Page, ParsedMessage
+from foundation.record import sha256_hex
+from foundation.errors import ReadReason
 from parsers import sniff as sn
 from parsers.charsets import decode_bytes, recover_8bit
-from parsers.documents import NO_TEXT, read_document, sha256, text_document
+from parsers.documents import NO_TEXT, read_document, text_document
 from parsers.html import html_to_text
 from parsers.ocr import DEFAULT_ENGINE, OcrEngine
 
@@ -205,7 +207,7 @@ def _image_is_tiny(data: bytes) -> bool:
         return False
 
 
-class _Walker:
+class Walker:
     """Collects body candidates and attachments from one message tree."""
 
     def __init__(self, limits: Limits, engine: OcrEngine, depth: int):
@@ -269,7 +271,7 @@ class _Walker:
         """A forwarded/attached message: its body becomes a Document, its attachments follow it."""
         text = sub.body.text if sub.body else ""
         self.attachments.append(Document(
-            name=name, filename=name, content_type=sn.EMAIL, declared_type=sn.EMAIL, sha256=sha256(data), size=len(data),
+            name=name, filename=name, content_type=sn.EMAIL, declared_type=sn.EMAIL, sha256=sha256_hex(data), size=len(data),
             pages=[Page(number=1, text=text)], forwarded_subject=sub.subject, forwarded_sender=sub.sender,
             forwarded_date=sub.date))
         self.attachments.extend(sub.attachments)
@@ -309,22 +311,21 @@ class _Walker:
             self.absorb(message_from_tree(inner, self.limits, self.engine, self.depth + 1), name, data)
             return
         if detected == sn.TNEF or ctype == "application/ms-tnef":
-            self._tnef(data, filename)
+            self.add_tnef(data, filename)
             return
         if detected == sn.OLE:
-            from parsers.msg import read_msg
-            content = read_msg(data)
-            if content is not None:
+            from parsers.msg import read_outlook
+            outlook = read_outlook(data, self.limits, self.engine)
+            if outlook is not None:
                 self.forwards += 1
                 name = filename or f"forwarded-{self.forwards}.msg"
                 self.attachments.append(Document(
-                    name=name, filename=filename, content_type=sn.OLE, declared_type=ctype, sha256=sha256(data),
-                    size=len(data), pages=[Page(number=1, text=content.body or html_to_text(content.html or ""))],
-                    forwarded_subject=content.subject, forwarded_sender=(content.sender or "").lower() or None))
-                for att_name, att_data in content.attachments:
-                    self.attachments.append(read_document(att_data, att_name, self.limits, filename=att_name, engine=self.engine))
+                    name=name, filename=filename, content_type=sn.OLE, declared_type=ctype, sha256=sha256_hex(data),
+                    size=len(data), pages=[Page(number=1, text=outlook.text)],
+                    forwarded_subject=outlook.content.subject, forwarded_sender=outlook.sender))
+                self.attachments.extend(outlook.attachments)
                 return
-        name = filename or f"part-{len(self.attachments) + 1}{_ext(detected)}"
+        name = filename or f"part-{len(self.attachments) + 1}{sn.extension_for(detected)}"
         ocr = True
         if detected in sn.IMAGE_TYPES and not filename and disposition != "attachment":
             ocr = not (self.html_mail and _image_is_tiny(data))
@@ -333,11 +334,11 @@ class _Walker:
         self.attachments.append(read_document(data, name, self.limits, filename=filename, declared=ctype,
                                               charset=charset, ocr=ocr, engine=self.engine, content_type=detected))
 
-    def _tnef(self, data: bytes, filename: Optional[str], nesting: int = 0) -> None:
+    def add_tnef(self, data: bytes, filename: Optional[str], nesting: int = 0) -> None:
         from parsers.tnef import read_tnef
         content = read_tnef(data)
         doc = Document(name=filename or "winmail.dat", filename=filename, content_type=sn.TNEF, declared_type="application/ms-tnef",
-                       sha256=sha256(data), size=len(data), error=content.error)
+                       sha256=sha256_hex(data), size=len(data), error=content.error)
         self.attachments.append(doc)
         if content.body and content.body.strip() and not (self.plain or "").strip():
             self.plain = (self.plain or "") + content.body
@@ -345,18 +346,13 @@ class _Walker:
             self.html = content.html
         for name, payload in content.attachments:
             if nesting < 3 and sn.sniff(payload, name) == sn.TNEF:  # an embedded Outlook item
-                self._tnef(payload, name, nesting + 1)
+                self.add_tnef(payload, name, nesting + 1)
                 continue
             self.attachments.append(read_document(payload, name, self.limits, filename=name, engine=self.engine))
 
 
 def in_alt_duplicate(first: str, second: str) -> bool:
     return first.strip() == second.strip()
-
-
-def _ext(ctype: str) -> str:
-    return {sn.PDF: ".pdf", sn.TIFF: ".tif", sn.PNG: ".png", sn.JPEG: ".jpg", sn.GIF: ".gif", sn.HTML: ".html",
-            sn.TEXT: ".txt", sn.CALENDAR: ".ics", sn.EMAIL: ".eml"}.get(ctype, ".bin")
 
 
 def choose_body(plain: Optional[str], html_text: Optional[str]) -> Optional[str]:
@@ -378,7 +374,7 @@ def parse_email(raw: bytes, limits: Limits, engine: OcrEngine = DEFAULT_ENGINE) 
     parsed = message_from_tree(msg, limits, engine, 0)
     if not any((parsed.subject, parsed.sender, parsed.message_id, parsed.date, parsed.automatic)) and not parsed.attachments \
             and not (parsed.body and parsed.body.text.strip()):
-        parsed.unreadable = "not_a_message"
+        parsed.unreadable = ReadReason.not_a_message.value
     return parsed
 
 
@@ -391,7 +387,7 @@ def message_from_tree(msg: Message, limits: Limits, engine: OcrEngine, depth: in
         value = _get(msg, name)
         if value is not None:
             headers[name] = value[:2000]
-    walker = _Walker(limits, engine, depth)
+    walker = Walker(limits, engine, depth)
     defects: list[str] = []
     try:
         walker.walk(msg)

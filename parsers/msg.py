@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import NamedTuple, Optional
 
 import olefile
+
+from foundation.config import Limits
+from foundation.models import Document
+from parsers.ocr import OcrEngine
 
 PR_SUBJECT = "0037"
 PR_SENDER_NAME = "0C1A"
@@ -89,3 +93,24 @@ def read_msg(data: bytes) -> Optional[MsgContent]:
         return None
     finally:
         ole.close()
+
+
+class OutlookMessage(NamedTuple):
+    """A .msg read for the pipeline: its properties, its body as text, its attachments as Documents."""
+    content: MsgContent
+    text: str
+    sender: Optional[str]
+    attachments: list[Document]
+
+
+def read_outlook(data: bytes, limits: Limits, engine: OcrEngine) -> Optional[OutlookMessage]:
+    """The one path from .msg bytes to documents, for a bare .msg file and a .msg attached to a mail."""
+    content = read_msg(data)
+    if content is None:
+        return None
+    from parsers.documents import read_document
+    from parsers.html import html_to_text
+    text = content.body or html_to_text(content.html or "", limits.html_max_bytes)
+    attachments = [read_document(payload, name, limits, filename=name, engine=engine)
+                   for name, payload in content.attachments]
+    return OutlookMessage(content, text, (content.sender or "").strip().lower() or None, attachments)

@@ -14,8 +14,8 @@ from typing import Optional, Protocol
 import numpy as np
 from PIL import Image
 
-from intake.config import Limits
-from intake.models import Page, Word
+from foundation.config import Limits
+from foundation.models import Page, Word
 from parsers import budget, checkboxes
 from parsers._exec import tesseract
 

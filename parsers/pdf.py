@@ -15,8 +15,9 @@ from typing import Optional
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from intake.config import Limits
-from intake.models import Page, Word
+from foundation.config import Limits
+from foundation.models import Page, Word
+from foundation.errors import ReadReason
 from parsers import budget
 from parsers._exec.tesseract import TesseractError
 from parsers.ocr import DEFAULT_ENGINE, MAX_OCR_SIDE, OcrEngine
@@ -158,13 +159,13 @@ def render_scale(width_pt: float, height_pt: float, limits: Limits) -> float:
 
 
 def open_pdf(data: bytes) -> pdfium.PdfDocument:
-    """Open with an empty password; raises ValueError("encrypted_pdf" | "corrupt_pdf")."""
+    """Open with an empty password; raises ValueError(encrypted_pdf | corrupt_pdf)."""
     try:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as error:
         if getattr(error, "err_code", None) == pdfium_c.FPDF_ERR_PASSWORD:
-            raise ValueError("encrypted_pdf") from error
-        raise ValueError("corrupt_pdf") from error
+            raise ValueError(ReadReason.encrypted_pdf.value) from error
+        raise ValueError(ReadReason.corrupt_pdf.value) from error
 
 
 def read_pdf(data: bytes, limits: Limits, engine: OcrEngine = DEFAULT_ENGINE, ocr: bool = True) -> PdfResult:
@@ -173,41 +174,41 @@ def read_pdf(data: bytes, limits: Limits, engine: OcrEngine = DEFAULT_ENGINE, oc
         pdf = open_pdf(data)
     except ValueError as error:
         result.error = str(error)
-        if result.error == "encrypted_pdf":
+        if result.error == ReadReason.encrypted_pdf.value:
             _read_with_pdfminer(data, limits, result)
         return result
     try:
         try:
             pdf.init_forms()
         except Exception:
-            result.notes.append("forms_unreadable")
+            result.notes.append(ReadReason.forms_unreadable.value)
         try:
             n = len(pdf)
         except Exception:
             n = 0
         result.page_count = n
         if n <= 0:
-            result.error = "corrupt_pdf"
+            result.error = ReadReason.corrupt_pdf.value
             return result
         if n > limits.max_pdf_pages:
-            result.notes.append(f"{n - limits.max_pdf_pages} pages past max_pdf_pages not read")
+            result.notes.append(ReadReason.pages_not_read.detail(f"{n - limits.max_pdf_pages} pages past max_pdf_pages ({limits.max_pdf_pages}) not read"))
         ocr_done = 0
         for index in range(min(n, limits.max_pdf_pages)):
             try:
                 page, ocr_done = _read_page(pdf, index, limits, engine, ocr, ocr_done)
             except TesseractError as error:
                 result.notes.append(f"page {index + 1}: {error.reason}")
-                if error.reason == "timeout":
-                    result.error = result.error or "timeout"
+                if error.reason == ReadReason.timeout.value:
+                    result.error = result.error or ReadReason.timeout.value
                 page = Page(number=index + 1, text="")
             except Exception as error:  # one bad page must not cost the others
                 result.notes.append(f"page {index + 1}: {type(error).__name__}")
                 page = Page(number=index + 1, text="")
             result.pages.append(page)
         if result.pages and not any(p.text for p in result.pages) and all(n.startswith("page") for n in result.notes) and result.notes:
-            result.error = result.error or "corrupt_pdf"
-        if result.error == "timeout" and any(p.text for p in result.pages):
-            result.notes.append("timeout")
+            result.error = result.error or ReadReason.corrupt_pdf.value
+        if result.error == ReadReason.timeout.value and any(p.text for p in result.pages):
+            result.notes.append(ReadReason.timeout.value)
             result.error = None
         return result
     finally:

@@ -36,8 +36,15 @@ _MAIL_HEADERS = re.compile(
 _EXTENSIONS = {
     ".pdf": PDF, ".tif": TIFF, ".tiff": TIFF, ".png": PNG, ".jpg": JPEG, ".jpeg": JPEG, ".gif": GIF,
     ".bmp": BMP, ".eml": EMAIL, ".msg": OLE, ".txt": TEXT, ".htm": HTML, ".html": HTML, ".ics": CALENDAR,
-    ".vcf": VCARD, ".dat": TNEF, ".zip": ZIP,
+    ".vcf": VCARD, ".dat": TNEF, ".zip": ZIP, ".webp": WEBP,
 }
+# The extension a made-up file name gets for a detected type (the first one listed above for that type).
+_SUFFIXES = {ctype: ext for ext, ctype in reversed(list(_EXTENSIONS.items()))}
+
+
+def extension_for(ctype: str, default: str = ".bin") -> str:
+    """The usual extension of a content type (".pdf", ".tif"...), `default` for a type we do not name."""
+    return _SUFFIXES.get(ctype, default)
 
 
 def type_from_name(name: Optional[str]) -> Optional[str]:

@@ -5,6 +5,7 @@ are inside it, so they must be unpacked to be read at all.
 """
 from __future__ import annotations
 
+from foundation.errors import ReadReason
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -37,7 +38,7 @@ def read_tnef(data: bytes) -> TnefContent:
     try:
         tnef = tnefparse.TNEF(data, do_checksum=False)
     except Exception as error:  # corrupt TNEF: tnefparse raises many kinds
-        out.error = f"corrupt_tnef: {type(error).__name__}"
+        out.error = ReadReason.corrupt_tnef.detail(f"{type(error).__name__}")
         return out
     codepage = f"cp{tnef.codepage}" if isinstance(tnef.codepage, int) else None
     out.body = _text(getattr(tnef, "body", None), codepage)
@@ -56,5 +57,5 @@ def read_tnef(data: bytes) -> TnefContent:
             payload = payload.encode("latin-1", "replace")
         out.attachments.append((str(name).strip("\x00 ") or f"tnef-{index + 1}.bin", payload))
     if not (out.body or out.html or out.attachments):
-        out.error = "empty_tnef"
+        out.error = ReadReason.empty_tnef.value
     return out

@@ -7,8 +7,8 @@ from typing import Any, Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from outputs.models import Dossier, Event, now_utc
-from reviewdesk.models import TeamAssignment, User
+from outputs.tables import Dossier, Event, now_utc
+from outputs.portal_tables import TeamAssignment, User
 
 
 def assign_to_team(session: Session, record_id: int, user: User) -> None:

@@ -38,6 +38,24 @@ CHOICE_LABELS = {"channel": CHANNELS, "peril": PERILS, "occupancy": OCCUPANCIES,
                  "document_type": DOCUMENT_TYPES, "cause_repaired": BOOLEANS}
 
 
+# why a document was read only in part (foundation.errors.ReadReason codes), in the reviewers' words
+READ_NOTES = {
+    "pages_not_read": "Pages non lues (limite atteinte)", "budget_spent": "Page non lue (temps de lecture épuisé)",
+    "timeout": "Lecture interrompue (délai dépassé)", "forms_unreadable": "Champs de formulaire illisibles",
+    "ocr_failed": "OCR en échec sur une page", "frame_count_failed": "Nombre de pages du fichier illisible",
+    "read_failed": "Lecture en échec", "corrupt_image": "Image endommagée", "truncated_image": "Image tronquée",
+}
+
+
+def read_note(note: str) -> str:
+    """`pages_not_read: 12 pages past ...` as the reviewer reads it: the label, then the detail."""
+    code, _, detail = str(note).partition(":")
+    text = READ_NOTES.get(code.strip())
+    if text is None:
+        return str(note)
+    return f"{text} : {detail.strip()}" if detail.strip() else text
+
+
 def label(table: dict[str, str], code) -> str:
     if code is None:
         return "—"
@@ -51,4 +69,5 @@ def jinja_filters() -> dict:
         "dossier_status_label": lambda c: label(DOSSIER_STATUSES, c), "peril_label": lambda c: label(PERILS, c),
         "event_label": lambda c: label(EVENTS, c),
         "occupancy_label": lambda c: label(OCCUPANCIES, c), "dwelling_label": lambda c: label(DWELLINGS, c),
+        "read_note": read_note,
     }

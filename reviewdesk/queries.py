@@ -12,8 +12,8 @@ from typing import Any, Optional
 from sqlalchemy import ColumnElement, String, and_, cast, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
-from outputs.models import Dossier, Event, RecordRow, RawMessage, DocumentRow
-from reviewdesk.models import TeamAssignment, User
+from outputs.tables import Dossier, Event, RecordRow, RawMessage, DocumentRow
+from outputs.portal_tables import TeamAssignment, User
 from reviewdesk.users import team_and_descendants
 
 PAGE_SIZE = 50
@@ -142,8 +142,8 @@ def neighbours(session: Session, user: User, record: RecordRow) -> tuple[Optiona
 def filter_options(user: User) -> dict[str, list[str]]:
     """Choices for the filter selects, from what is known (no scan of the queue): the user's channels, the
     reason codes, the queues the rules stage is configured with."""
-    from intake.config import load_config
-    from intake.models import CHANNELS
+    from foundation.config import load_config
+    from foundation.models import CHANNELS
     from reviewdesk.labels import REASONS
     rules = load_config().section("rules") or {}
     queues = {q for q in (rules.get("review_queue"), rules.get("cs2i_queue")) if q}

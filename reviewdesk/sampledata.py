@@ -9,10 +9,10 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from typing import Optional
 
-from intake.models import (
+from foundation.models import (
     AttachmentOut, Document, FieldOut, Insured, MissionRecord, Page, ParsedMessage, SourceOut, SourceRef, Word,
 )
-from intake.pipeline import Processed
+from foundation.models import Processed
 
 
 def make_email(subject: str, body: str, sender: str = "agence.lyon@allianz.example", html: Optional[str] = None,
@@ -103,7 +103,7 @@ def add_message(store, *, subject: str, body: str, channel: str = "allianz_agenc
         intermediary_code="A1234" if channel == "allianz_agence" else None, peril=peril,
         insured=Insured(last_name=last_name, phone=None, postcode=postcode), decision=decision, queue=queue,
         reasons=sorted(reasons or []), fields=fields)
-    return store.save_processed(raw_id, Processed(record, message))
+    return store.save_processed(raw_id, Processed(record, message)).record_id
 
 
 DEMO_MESSAGES = [

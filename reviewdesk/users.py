@@ -12,9 +12,9 @@ from typing import Iterable, Optional
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from intake.models import CHANNELS
+from foundation.models import CHANNELS
 from reviewdesk import security
-from reviewdesk.models import LoginAttempt, OneTimeToken, Team, User, UserChannelRight, utcnow
+from outputs.portal_tables import LoginAttempt, OneTimeToken, Team, User, UserChannelRight, utcnow
 
 
 class UserError(ValueError):
@@ -175,6 +175,3 @@ def team_and_descendants(session: Session, team_id: Optional[int]) -> list[int]:
         todo.extend(parents.get(current, []))
     return out
 
-
-def count_admins(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(User).where(User.is_admin.is_(True))) or 0

@@ -8,7 +8,7 @@ from typing import Any, Callable, Optional
 
 import phonenumbers
 
-from intake.models import CHANNELS
+from foundation.models import CHANNELS
 
 
 class FieldError(ValueError):

@@ -10,7 +10,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from reviewdesk import security
-from reviewdesk.models import User
+from outputs.portal_tables import User
 from reviewdesk.users import get_user
 
 from pathlib import Path
@@ -88,7 +88,7 @@ def flash(request: Request, message: str, kind: str = "ok") -> None:
 
 def _paris(moment):
     from zoneinfo import ZoneInfo
-    from outputs.models import utc
+    from outputs.tables import utc
     return utc(moment).astimezone(ZoneInfo("Europe/Paris")) if moment else None
 
 
@@ -100,7 +100,7 @@ def format_datetime(moment) -> str:
 def format_age(moment) -> str:
     """'il y a 3 h' style, for the queue (the exact time is in the cell's title)."""
     from datetime import datetime, timezone
-    from outputs.models import utc
+    from outputs.tables import utc
     if moment is None:
         return "—"
     seconds = max(0, int((datetime.now(timezone.utc) - utc(moment)).total_seconds()))

@@ -3,6 +3,6 @@ from __future__ import annotations
 
 
 def decide(msg, extraction, config):
-    """ParsedMessage + Extraction + Config -> intake.models.Decision. Implemented in rulestage.rules."""
+    """ParsedMessage + Extraction + Config -> foundation.models.Decision. Implemented in rulestage.rules."""
     from rulestage.rules import decide as _decide
     return _decide(msg, extraction, config)

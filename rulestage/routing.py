@@ -9,11 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Optional, Protocol
 
-from intake.models import MissionRecord
-
-
-class KnownDossier(Protocol):
-    dossier_id: str
+from foundation.models import MissionRecord
 
 
 class DossierIndex(Protocol):

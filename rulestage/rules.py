@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from intake.models import Decision, Extraction, ParsedMessage
+from foundation.models import Decision, Extraction, ParsedMessage
 from rulestage.settings import ExpertiseRule, RuleSettings, rule_settings
 
 

@@ -7,6 +7,8 @@ from typing import Any, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from foundation.config import section_view
+
 
 class ExpertiseRule(BaseModel):
     model_config = ConfigDict(extra="ignore")
@@ -31,18 +33,6 @@ class RuleSettings(BaseModel):
         return re.compile(pattern) if pattern else None
 
 
-_CACHE: dict[int, tuple[Any, RuleSettings]] = {}
-
-
 def rule_settings(config: Any) -> RuleSettings:
     """The rules section of this Config, validated once per config object."""
-    key = id(config)
-    hit = _CACHE.get(key)
-    if hit is not None and hit[0] is config:
-        return hit[1]
-    raw = config.section("rules") if config is not None else None
-    settings = RuleSettings.model_validate(raw or {})
-    if len(_CACHE) > 16:
-        _CACHE.clear()
-    _CACHE[key] = (config, settings)
-    return settings
+    return section_view(config, "rules", RuleSettings.model_validate)

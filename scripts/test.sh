@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/services.sh
 export OMP_THREAD_LIMIT=1
+echo "test: import contracts (.importlinter)"
+.venv/bin/lint-imports --no-cache | tail -n 8
 set +e
 .venv/bin/python -m pytest "$@"
 code=$?

@@ -69,3 +69,10 @@ def store(database_url):
     s = Store(database_url)
     yield s
     s.close()
+
+
+@pytest.fixture(scope="session")
+def config():
+    """The shipped configuration (foundation/default_config.yaml)."""
+    from foundation.config import load_config
+    return load_config()

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-from intake.models import SourceRef
+from foundation.models import SourceRef
 
 log = logging.getLogger(__name__)
 

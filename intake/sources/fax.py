@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any, Optional
 
 from intake.mailboxes import FaxDirConfig
-from intake.models import SourceRef
-from intake.record import sha256_hex
+from foundation.models import SourceRef
+from foundation.record import sha256_hex
 
 log = logging.getLogger(__name__)
 

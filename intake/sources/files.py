@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from intake.executor import Task
-from intake.models import SourceRef
+from foundation.models import SourceRef
 from intake.sources.archives import is_archive, read_archive
 
 # Files that are never messages when walking a folder (expected records, scripts, notes).

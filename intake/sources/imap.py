@@ -22,11 +22,11 @@ from typing import Any, Callable, Iterator, Optional, Sequence
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError, LoginError
 
-from intake.errors import MailboxError
+from foundation.errors import MailboxError
 from intake.mailboxes import MailboxConfig
-from intake.models import SourceRef
-from intake.record import sha256_hex
-from intake.sources.state import StateTables
+from foundation.models import SourceRef
+from foundation.record import sha256_hex
+from outputs.mailboxes import StateTables
 
 log = logging.getLogger(__name__)
 
@@ -57,17 +57,6 @@ class FolderResult:
     duplicates: int = 0      # already stored (same bytes, or same Message-ID after a UIDVALIDITY change)
     finished: int = 0        # moved or flagged on the server
     skipped: list[int] = field(default_factory=list)   # UIDs given up on (server cannot deliver them)
-
-
-class StoreLike:
-    """What the poller needs from `outputs.store.Store` (documented here; any object with these works)."""
-
-    def add_raw(self, raw: bytes, source: SourceRef, kind: str, mailbox: Optional[str] = None,
-                date_header: Optional[datetime] = None) -> tuple[int, bool]: ...
-
-    def has_raw(self, sha256: str) -> bool: ...
-
-    def has_message_id(self, message_id: str) -> bool: ...
 
 
 def ssl_context(box: MailboxConfig) -> ssl.SSLContext:
@@ -285,7 +274,7 @@ class MailboxPoller:
     def _store(self, raw: bytes, key: str, uri: str, received: Optional[datetime], rescan: bool,
                result: FolderResult) -> bool:
         """Store one raw message (the store commits). True when a new raw was created."""
-        from outputs.headers import peek
+        from parsers.headers import peek
 
         digest = sha256_hex(raw)
         message_id, date_header = peek(raw)

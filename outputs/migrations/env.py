@@ -7,12 +7,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from outputs.models import Base
-
-try:  # the portal declares its tables on the same Base; import them so autogenerate sees them
-    import reviewdesk.models  # noqa: F401
-except Exception:  # noqa: BLE001 - optional, and absent while the portal is being written
-    pass
+import outputs.portal_tables  # noqa: F401  (the portal's tables, on the same Base, for autogenerate)
+from outputs.tables import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -9,10 +9,10 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from intake.models import CHANNELS
+from foundation.models import CHANNELS
 from reviewdesk import users
 from reviewdesk.mailer import MailError, send_mail
-from reviewdesk.models import Team, User
+from outputs.portal_tables import Team, User
 from reviewdesk.routes.auth import base_url
 from reviewdesk.web import check_csrf, db, flash, render, require_admin
 

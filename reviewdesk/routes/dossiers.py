@@ -6,10 +6,10 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from outputs.models import Dossier
+from outputs.tables import Dossier
 from reviewdesk import queries, validation
 from reviewdesk.actions import set_dossier_extra
-from reviewdesk.models import User
+from outputs.portal_tables import User
 from reviewdesk.web import check_csrf, current_user, db, flash, render
 
 router = APIRouter(dependencies=[Depends(check_csrf)])

@@ -9,12 +9,12 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from intake.config import load_config
-from outputs.models import DocumentRow, RecordRow
+from foundation.config import load_config
+from outputs.tables import DocumentRow, RecordRow
 from outputs.store import InvalidCorrection, NotFoundError
 from reviewdesk import labels, pages, queries, validation
 from reviewdesk.actions import assign_to_team
-from reviewdesk.models import User
+from outputs.portal_tables import User
 from reviewdesk.original import attachment_bytes, bytes_by_sha256, load_original, safe_filename
 from reviewdesk.web import check_csrf, current_user, db, flash, render
 

@@ -11,8 +11,8 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from intake.config import load_config
-from intake.models import SourceRef
+from foundation.config import load_config
+from foundation.models import SourceRef
 from intake.pipeline import process
 
 Result = tuple[str, dict[str, Any], dict[str, Any]]  # (file name, expected fields, record as exported)

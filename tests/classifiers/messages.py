@@ -5,7 +5,7 @@ import hashlib
 from datetime import datetime, timezone
 from typing import Optional
 
-from intake.models import Document, Page, ParsedMessage
+from foundation.models import Document, Page, ParsedMessage
 
 
 def make_msg(body: Optional[str] = None, subject: Optional[str] = None, sender: Optional[str] = None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from classifiers.flags import _TICK
 from classifiers.text import rebuild_layout
-from intake.models import Word
+from foundation.models import Word
 
 
 def _line(y: float, *cells: tuple[float, str], h: float = 20, conf: float | None = 0.9) -> list[Word]:

@@ -7,11 +7,11 @@ import time
 import pytest
 
 import intake.pipeline
-from intake.config import load_config
+from foundation.config import load_config
 from intake.executor import Executor, Task
-from intake.models import MissionRecord, SourceRef
-from intake.pipeline import Processed
-from intake.record import sha256_hex, unreadable_record
+from foundation.models import MissionRecord, SourceRef
+from foundation.models import Processed
+from foundation.record import sha256_hex, unreadable_record
 
 
 def _fake_process(raw: bytes, source: SourceRef, config) -> Processed:

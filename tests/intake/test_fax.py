@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from intake.mailboxes import FaxDirConfig, load_sources
 from intake.sources.fax import FaxPoller, is_temporary
-from intake.sources.state import StateTables
-from outputs.models import RawMessage
+from outputs.mailboxes import StateTables
+from outputs.tables import RawMessage
 from outputs.store import Store
 
 TIFF = b"II*\x00" + b"\x00" * 200   # a (broken) TIFF: the pipeline still gives it a review record
@@ -86,7 +86,7 @@ def test_crash_between_commit_and_move_is_finished_next_time(tmp_path, sqlite_st
     (drop / "fax.pdf").write_bytes(PDF)
     age(drop / "fax.pdf", 60)
     # Simulate the crash: the bytes are committed, the file was never moved.
-    from intake.models import SourceRef
+    from foundation.models import SourceRef
     sqlite_store.add_raw(PDF, SourceRef(uri=str(drop / "fax.pdf")), kind="fax")
     result = FaxPoller(FaxDirConfig(path=str(drop)), sqlite_store).poll()
     assert (result.stored, result.duplicates, result.moved) == (0, 1, 1)
@@ -116,7 +116,7 @@ def test_sources_from_environment_and_yaml(tmp_path, monkeypatch):
     assert sources.mailboxes[1].interval_s == 30 and sources.mailboxes[1].move_to is None
     assert [f.path for f in sources.fax_dirs] == ["/srv/fax", f"{tmp_path}/f1", f"{tmp_path}/f2"]
     monkeypatch.setenv("INTAKE_MAILBOXES", '[{"host": "h", "user": "u", "password": "leak-me", "port": "x"}]')
-    from intake.errors import ConfigError
+    from foundation.errors import ConfigError
     with pytest.raises(ConfigError) as info:
         load_sources(None)
     assert "mailbox #1" in str(info.value) and "leak-me" not in str(info.value)

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from intake.errors import DatabaseError
+from foundation.errors import DatabaseError
 from intake.ingest import ingest_paths, ingest_tasks, process_pending
-from intake.pipeline import Processed
+from foundation.models import Processed
 from intake.sources.files import read_tasks
-from outputs.models import Dossier, DocumentRow, Event, RawMessage, RecordRow
+from outputs.tables import Dossier, DocumentRow, Event, RawMessage, RecordRow
 from outputs.store import Store
 from tests.outputs.factories import eml, message_for, record_for
 
@@ -58,7 +58,7 @@ def test_date_order_wins_over_path_order(tmp_path, database_url):
     with Store(database_url) as store:
         summary = ingest_tasks(store, read_tasks([late, early]), read)
         out = _by_uri(store)
-    assert summary["new"] == 2 and summary["processed"] == 2 and summary["decisions"] == {"auto_open": 1, "attach": 1}
+    assert summary.new == 2 and summary.processed == 2 and summary.decisions == {"auto_open": 1, "attach": 1}
     assert out[early]["decision"] == "auto_open"
     assert out[late]["decision"] == "attach" and out[late]["reasons"] == ["duplicate"]
     assert out[late]["dossier_id"] == out[early]["dossier_id"]
@@ -88,8 +88,8 @@ def test_ingesting_twice_changes_nothing(tmp_path, database_url):
         before, exported = _snapshot(store), list(store.export_records())
         second = ingest_tasks(store, read_tasks([str(folder)]), read)
         assert _snapshot(store) == before and list(store.export_records()) == exported
-    assert first["new"] == 4 and first["processed"] == 4
-    assert second["new"] == 0 and second["processed"] == 0 and second["skipped"] == 4
+    assert first.new == 4 and first.processed == 4
+    assert second.new == 0 and second.processed == 0 and second.skipped == 4
     assert before["dossiers"] == 2
 
 
@@ -107,25 +107,25 @@ def test_one_failure_is_marked_and_the_run_goes_on_then_retried(tmp_path, databa
     bad = _write(tmp_path / "bad.eml", eml("B2", "Mon, 04 Mar 2024 10:00:00 +0000"))
     with FlakyStore(database_url) as store:
         summary = ingest_tasks(store, read_tasks([bad, good]), read)
-        assert summary["processed"] == 1 and summary["failed"] == 1
+        assert summary.processed == 1 and summary.failed == 1
         with store.session() as s:
             row = s.scalars(select(RawMessage).where(RawMessage.source_uri == bad)).one()
             assert (row.status, row.attempts) == ("failed", 1) and "simulated" in row.error
             assert row.raw == Path(bad).read_bytes()  # nothing lost
     with Store(database_url) as store:  # the next run reads it again
         summary = ingest_tasks(store, read_tasks([bad, good]), read)
-        assert summary["processed"] == 1 and summary["skipped"] == 1
+        assert summary.processed == 1 and summary.skipped == 1
         assert set(_by_uri(store)) == {good, bad}
 
 
 def test_process_pending_reads_what_a_door_stored(tmp_path, database_url):
     with Store(database_url) as store:
         for n, date in enumerate(["Wed, 06 Mar 2024 10:00:00 +0000", "Mon, 04 Mar 2024 10:00:00 +0000"]):
-            store.add_raw(eml("B42", date), __import__("intake.models", fromlist=["SourceRef"]).SourceRef(
+            store.add_raw(eml("B42", date), __import__("foundation.models", fromlist=["SourceRef"]).SourceRef(
                 uri=f"imap://u@h/INBOX;UIDVALIDITY=1/;UID={n + 1}"), "imap", mailbox="imap://u@h/INBOX")
         summary = process_pending(store, read, limit=10)
         out = _by_uri(store)
-        assert summary["processed"] == 2 and store.pending_raw_ids() == []
+        assert summary.processed == 2 and store.pending_raw_ids() == []
     assert out["imap://u@h/INBOX;UIDVALIDITY=1/;UID=2"]["decision"] == "auto_open"  # older Date opens
     assert out["imap://u@h/INBOX;UIDVALIDITY=1/;UID=1"]["reasons"] == ["duplicate"]
 
@@ -152,7 +152,7 @@ def test_ingest_paths_end_to_end_with_the_real_pipeline(tmp_path, contract_valid
                                               body="Ordre de mission dégât des eaux, assuré M. DUPONT"))
     first = ingest_paths([mail], url, workers=1)
     again = ingest_paths([mail], url, workers=1)
-    assert first["new"] == 1 and again["new"] == 0 and again["processed"] == 0
+    assert first.new == 1 and again.new == 0 and again.processed == 0
     from outputs.exporters import records
     (record,) = list(records(url))
     assert not list(contract_validator.iter_errors(record))

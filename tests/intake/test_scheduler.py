@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import func, select
 
 from intake.mailboxes import FaxDirConfig, MailboxConfig, Sources
-from outputs.models import Dossier, Event, Lease, RawMessage, RecordRow
+from outputs.tables import Dossier, Event, Lease, RawMessage, RecordRow
 from scheduler import Service, poll_once
 from tests.dovecot import free_port
 from tests.intake.test_imap import mail

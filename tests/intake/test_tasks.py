@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from intake.models import SourceRef
-from outputs.models import Event, RawMessage, RecordRow
+from foundation.models import SourceRef
+from outputs.tables import Event, RawMessage, RecordRow
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = sorted((REPO / "samples" / "messages").glob("*.eml"))[:6]

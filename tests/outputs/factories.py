@@ -4,9 +4,9 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Optional
 
-from intake.models import Document, FieldOut, Insured, MissionRecord, Page, ParsedMessage, SourceOut, SourceRef, Word
-from intake.pipeline import Processed
-from intake.record import sha256_hex
+from foundation.models import Document, FieldOut, Insured, MissionRecord, Page, ParsedMessage, SourceOut, SourceRef, Word
+from foundation.models import Processed
+from foundation.record import sha256_hex
 
 
 def eml(claim: str, date: str, subject: str = "Ordre de mission", body: str = "", message_id: Optional[str] = None) -> bytes:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import inspect
 
-from intake.errors import DatabaseError
+from foundation.errors import DatabaseError
 from outputs.db import current_revision, head_revisions, make_engine, upgrade
 from outputs.store import Store
 

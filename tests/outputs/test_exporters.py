@@ -8,7 +8,7 @@ import json
 import pytest
 
 from intake.cli import main
-from intake.errors import DatabaseError, UsageError
+from foundation.errors import DatabaseError, UsageError
 from outputs.exporters import CSV_COLUMNS, export
 from tests.outputs.factories import eml, processed, src
 
@@ -24,7 +24,7 @@ def _fill(store):
     ]:
         raw = eml(claim or "", date)
         raw_id, _ = store.add_raw(raw, src(uri), "file")
-        ids.append(store.save_processed(raw_id, processed(raw, src(uri), claim=claim, **kwargs)))
+        ids.append(store.save_processed(raw_id, processed(raw, src(uri), claim=claim, **kwargs)).record_id)
     store.correct_field(ids[0], "insured.phone", "+33612345678", "anne@cc.example")
     return ids
 

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from intake.pipeline import Processed
-from outputs.models import DocumentRow, Dossier, Event, FieldCorrection, RawMessage, RecordRow
+from foundation.models import Processed
+from outputs.tables import DocumentRow, Dossier, Event, FieldCorrection, RawMessage, RecordRow
 from outputs.store import InvalidCorrection, NotFoundError
 from tests.outputs.factories import eml, processed, record_for, src
 
@@ -27,7 +27,7 @@ def _events(store, **where) -> list[str]:
 
 def _ingest(store, raw, source, **kwargs) -> int:
     raw_id, _ = store.add_raw(raw, source, "file")
-    return store.save_processed(raw_id, processed(raw, source, **kwargs))
+    return store.save_processed(raw_id, processed(raw, source, **kwargs)).record_id
 
 
 def test_add_raw_is_idempotent_and_keeps_bytes_and_headers(store):
@@ -67,7 +67,9 @@ def test_pending_is_oldest_date_first_and_unknown_dates_last(store):
 def test_save_processed_routes_opens_a_dossier_and_stores_documents(store):
     raw = eml("B1234567", "Tue, 05 Mar 2024 10:30:00 +0100")
     raw_id, _ = store.add_raw(raw, src("/in/a.eml"), "file")
-    record_id = store.save_processed(raw_id, processed(raw, src("/in/a.eml"), claim="B1234567"))
+    saved = store.save_processed(raw_id, processed(raw, src("/in/a.eml"), claim="B1234567"))
+    record_id = saved.record_id
+    assert saved.created and saved.decision == "auto_open"
     exported = list(store.export_records())
     assert len(exported) == 1 and exported[0]["dossier_id"].startswith("D-")
     assert exported[0]["decision"] == "auto_open"
@@ -82,7 +84,8 @@ def test_save_processed_routes_opens_a_dossier_and_stores_documents(store):
         assert s.get(RawMessage, raw_id).status == "processed"
     assert _events(store) == ["received", "parsed", "classified", "routed", "opened"]
     # idempotent: the same raw again keeps its record, adds nothing
-    assert store.save_processed(raw_id, processed(raw, src("/in/a.eml"), claim="B9999999")) == record_id
+    again = store.save_processed(raw_id, processed(raw, src("/in/a.eml"), claim="B9999999"))
+    assert again.record_id == record_id and not again.created
     assert _count(store, RecordRow) == 1 and _count(store, DocumentRow) == 2 and len(_events(store)) == 5
 
 
@@ -124,7 +127,7 @@ def test_ignored_and_unreadable_records_open_nothing(store):
             channel="unknown", reasons=["not_mission_order"])
     raw = b"%PDF-broken"
     raw_id, _ = store.add_raw(raw, src("/broken.pdf"), "file")
-    from intake.record import sha256_hex, unreadable_record
+    from foundation.record import sha256_hex, unreadable_record
     store.save_processed(raw_id, Processed(unreadable_record(src("/broken.pdf"), sha256_hex(raw), "encrypted_pdf")))
     assert _count(store, Dossier) == 0
     assert [r["decision"] for r in store.export_records()] == ["ignore", "manual_review"]
@@ -273,8 +276,10 @@ def test_leases_exclude_a_second_holder_until_expiry(store):
 
 def test_mailbox_state_after_polls(store):
     assert store.mailbox_state("imap://u@h/INBOX") is None
-    store.record_poll("imap://u@h/INBOX", uidvalidity=4_000_000_000, last_uid=12, new_messages=3)
-    store.record_poll("imap://u@h/INBOX", error="login refused")
+    log = store.mailbox_log
+    log.advance("imap://u@h/INBOX", uidvalidity=4_000_000_000, last_uid=12, messages=3)
+    log.polled("imap://u@h/INBOX")
+    log.polled("imap://u@h/INBOX", error="login refused")
     state = store.mailbox_state("imap://u@h/INBOX")
     assert (state["uidvalidity"], state["last_uid"], state["polls"], state["messages"]) == (4_000_000_000, 12, 2, 3)
     assert state["last_error"] == "login refused" and state["last_poll_at"] is not None

@@ -17,9 +17,9 @@ FILES = sorted(p for p in CORPUS.glob("*/*") if p.is_file()) if CORPUS.exists() 
 CHILD = r"""
 import json, resource, sys
 resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
-from intake.config import Limits
+from foundation.config import Limits
 from parsers import parse_message
-from intake.models import ParsedMessage
+from foundation.models import ParsedMessage
 limits = Limits(max_ocr_pages=int(sys.argv[2]))
 for path in sys.argv[3:]:
     msg = parse_message(open(path, "rb").read(), filename=path.rsplit("/", 1)[-1], limits=limits)

@@ -4,7 +4,7 @@ import io
 import numpy as np
 from PIL import Image
 
-from intake.config import Limits
+from foundation.config import Limits
 from parsers import parse_message
 from parsers.ocr import binarize, otsu_threshold, skew_angle, square_and_scale
 

@@ -1,6 +1,6 @@
 import io
 
-from intake.config import Limits
+from foundation.config import Limits
 from parsers import parse_message
 from parsers.pdf import read_pdf
 

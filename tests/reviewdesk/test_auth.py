@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from reviewdesk.models import LoginAttempt, OneTimeToken, User
+from outputs.portal_tables import LoginAttempt, OneTimeToken, User
 from reviewdesk.settings import PortalSettings
 from tests.reviewdesk.conftest import PASSWORD, csrf_of, login, make_user
 
@@ -55,7 +55,7 @@ def test_post_without_or_with_a_wrong_csrf_token_is_refused(app, admin_client, s
     assert admin_client.post(f"/records/{record_id}/open", data={"csrf_token": "forged"}).status_code == 403
     assert store.get_record(record_id)["dossier_id"] != "opened"
     with store.session() as session:
-        from outputs.models import RecordRow
+        from outputs.tables import RecordRow
         assert session.get(RecordRow, record_id).review_status == "pending"
     token = csrf_of(admin_client.get(f"/records/{record_id}").text)
     assert admin_client.post(f"/records/{record_id}/open", data={"csrf_token": token}).status_code == 303

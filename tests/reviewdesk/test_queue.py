@@ -8,8 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from outputs.models import Event, FieldCorrection, RecordRow
-from reviewdesk.models import Team
+from outputs.tables import Event, FieldCorrection, RecordRow
+from outputs.portal_tables import Team
 from reviewdesk.sampledata import add_demo_messages, add_message
 from tests.reviewdesk.conftest import csrf_of, login, make_user
 from tests.reviewdesk.helpers import HOSTILE_HTML, odm_pdf

@@ -1,7 +1,7 @@
 """Routing a batch in arrival order: duplicates, follow-ups, CS2I requests about a known claim."""
 from __future__ import annotations
 
-from intake.models import MissionRecord, SourceOut
+from foundation.models import MissionRecord, SourceOut
 from rulestage.routing import route_batch
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from classifiers.pipeline import classify
-from intake.models import Extraction, FieldValue
+from foundation.models import Extraction, FieldValue
 from rulestage.rules import decide
 from tests.classifiers.messages import make_msg
 

@@ -1,6 +1,6 @@
 """Initial store schema: raw messages, documents, dossiers, records, corrections, events, mailbox state, leases.
 
-Written by hand from `outputs.models` (checked against autogenerate). The portal's user tables come in its
+Written by hand from `outputs.tables` (checked against autogenerate). The portal's user tables come in its
 own revision "0002" (down_revision "0001").
 
 Revision ID: 0001

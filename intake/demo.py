@@ -36,7 +36,7 @@ def load_samples(database_url: str, out: TextIO) -> None:
     if folder is not None:
         print(f"Lecture des exemples de {folder} …", file=out)
         summary = ingest_paths([str(folder)], database_url, workers=1)
-        print(f"  {summary}", file=out)
+        print(f"  {summary.as_dict()}", file=out)
         return
     from outputs.store import Store
     from reviewdesk.sampledata import add_demo_messages

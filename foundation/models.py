@@ -1,12 +1,12 @@
 """Typed models at the seams of the pipeline.
 
 raw bytes --parsers--> ParsedMessage --classifiers--> Extraction --rulestage--> Decision
-          --intake.record--> MissionRecord (the export contract, ../shared/contract)
+          --foundation.record--> MissionRecord (the export contract, ../shared/contract)
 """
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal, Optional
+from typing import Any, Literal, NamedTuple, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -58,7 +58,10 @@ class Document(BaseModel):
     pages: list[Page] = Field(default_factory=list)
     ocr: bool = False              # any text of this document came from OCR
     is_body: bool = False
-    error: Optional[str] = None    # why it could not be read, e.g. "encrypted_pdf", "truncated_image", "timeout"
+    error: Optional[str] = None    # why it could not be read: a `foundation.errors.ReadReason` code, maybe ": detail"
+    notes: list[str] = Field(default_factory=list)  # what was read only in part (pages past a limit, a page OCR
+                                   # gave up on): ReadReason codes with their detail, shown to reviewers
+    page_count: Optional[int] = None  # pages the file has (PDF), when more than were read
     # forwarded / attached mail headers, when this document is the body of a message/rfc822 part
     forwarded_subject: Optional[str] = None
     forwarded_sender: Optional[str] = None
@@ -216,3 +219,10 @@ class MissionRecord(BaseModel):
 
     def to_json_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
+
+
+class Processed(NamedTuple):
+    """What the pipeline hands to the store: the record, and the parsed message it was read from (its texts
+    and pages, kept for the portal and for re-deciding without re-reading)."""
+    record: MissionRecord
+    message: Optional[ParsedMessage] = None

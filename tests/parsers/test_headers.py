@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from outputs.headers import peek
+from parsers.headers import peek
 
 
 def test_peek_reads_message_id_and_date_in_utc():

@@ -5,13 +5,12 @@ import hashlib
 from datetime import date, datetime
 from typing import Any, Optional
 
-from intake.models import (
+from foundation.models import (
     AttachmentOut, Decision, Extraction, FieldOut, Insured, MissionRecord, ParsedMessage, SourceOut, SourceRef,
 )
 
-INSURED_FIELDS = ("civility", "last_name", "first_name", "phone", "email", "street", "postcode", "city")
-TOP_FIELDS = ("claim_number", "order_number", "intermediary_code", "occupancy", "dwelling", "loss_date",
-              "amount_eur", "cause_repaired", "description")
+from foundation.fields import EXTRACTED_FIELDS as TOP_FIELDS
+from foundation.fields import INSURED_FIELDS
 
 
 def sha256_hex(raw: bytes) -> str:

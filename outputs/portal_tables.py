@@ -16,7 +16,7 @@ from typing import Optional
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from outputs.models import Base
+from outputs.tables import Base
 
 
 def utcnow() -> datetime:
@@ -96,7 +96,7 @@ class TeamAssignment(Base):
 
 # The queue lists pending records oldest first (filtered by channel): one index on the store's table serves
 # the common page. Created by migration 0002; declared here so autogenerate does not want to drop it.
-from outputs.models import RecordRow  # noqa: E402  (after Base's tables, on purpose)
+from outputs.tables import RecordRow  # noqa: E402  (after Base's tables, on purpose)
 from sqlalchemy import Index  # noqa: E402
 
 Index("ix_records_review_queue", RecordRow.__table__.c.review_status, RecordRow.__table__.c.created_at)

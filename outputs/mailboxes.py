@@ -1,10 +1,10 @@
-"""Per-folder polling state in the store's `mailbox_state` table, written batch by batch.
+"""Mailbox state and leases: where each polled folder stopped (UIDVALIDITY, last UID, polls, messages, the
+last error) and who may poll it now.
 
-The table belongs to the store (outputs/models.py). The store's `record_poll` writes a whole poll at once;
-the poller needs finer steps (advance `last_uid` after every committed batch, reset on a UIDVALIDITY
-change, count a poll and its error apart), so they are here, as SQLAlchemy Core statements that behave the
-same on SQLite and PostgreSQL. Counters are incremented in SQL so two writers never lose a count.
-Leases (who may poll a mailbox now) are the store's `acquire_lease` / `release_lease`.
+`StateTables` is the only writer of `mailbox_state`. The pollers need fine steps (advance `last_uid` after
+every committed batch, reset on a UIDVALIDITY change, count a poll and its error apart), written as
+SQLAlchemy Core statements that behave the same on SQLite and PostgreSQL; counters are incremented in SQL so
+two writers never lose a count. The store reads the table back for `intake status` and the portal.
 """
 from __future__ import annotations
 
@@ -12,13 +12,14 @@ import os
 import socket
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, Optional
 
-from sqlalchemy import Engine, Table, insert, select, update
+from sqlalchemy import Engine, Table, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from outputs.models import MailboxState
+from outputs.base import StoreBase
+from outputs.tables import Lease, MailboxState, now_utc, utc
 
 ERROR_MAX = 500
 
@@ -36,12 +37,11 @@ class FolderState:
 
 
 class StateTables:
-    """Reads and writes `mailbox_state` through the store's engine."""
+    """The one writer of `mailbox_state`: per-folder progress, written batch by batch through an engine."""
 
     def __init__(self, engine: Engine):
         self.engine = engine
         self.state: Table = MailboxState.__table__  # type: ignore[assignment]
-
 
     # ----------------------------------------------------------------- mailbox_state
 
@@ -95,3 +95,50 @@ class StateTables:
     def rows(self) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(select(self.state).order_by(self.state.c.key))]
+
+
+class MailboxRoom(StoreBase):
+    @property
+    def mailbox_log(self) -> StateTables:
+        """The writer of per-folder polling state, on this store's engine."""
+        return StateTables(self.engine)
+
+    def mailbox_state(self, key: str) -> Optional[dict]:
+        with self.session(read=True) as s:
+            row = s.get(MailboxState, key)
+            if row is None:
+                return None
+            return {"key": row.key, "uidvalidity": row.uidvalidity, "last_uid": row.last_uid,
+                    "last_poll_at": utc(row.last_poll_at), "last_error": row.last_error, "polls": row.polls,
+                    "messages": row.messages}
+
+    def mailbox_states(self) -> list[dict]:
+        with self.session(read=True) as s:
+            keys = s.scalars(select(MailboxState.key).order_by(MailboxState.key)).all()
+        return [state for key in keys if (state := self.mailbox_state(key)) is not None]
+
+    def acquire_lease(self, name: str, holder: str, ttl_s: float) -> bool:
+        """Take (or extend) the named lease until now + ttl_s; False when someone else holds it unexpired."""
+        now = now_utc()
+        until = now + timedelta(seconds=ttl_s)
+        with self.session() as s:
+            result = s.execute(update(Lease).where(Lease.name == name,
+                                                   or_(Lease.holder == holder, Lease.expires_at < now))
+                               .values(holder=holder, expires_at=until))
+            if result.rowcount == 1:
+                return True
+            if s.get(Lease, name) is not None:
+                return False
+        try:
+            with self.session() as s:
+                s.add(Lease(name=name, holder=holder, expires_at=until))
+            return True
+        except IntegrityError:
+            return False
+
+    def release_lease(self, name: str, holder: str) -> None:
+        with self.session() as s:
+            lease = s.get(Lease, name)
+            if lease is not None and lease.holder == holder:
+                s.delete(lease)
+

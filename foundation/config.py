@@ -1,6 +1,6 @@
 """Business configuration: a versioned YAML file an operator can edit (`--config FILE`).
 
-The defaults ship in `intake/default_config.yaml`. Sections:
+The defaults ship in `foundation/default_config.yaml`. Sections:
   limits      resource limits for one document (time, memory, pages, pixels, OCR)
   (the classifiers and the rules stage add their own sections: channels, perils, patterns, thresholds, rules, expertise)
 """
@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from intake.errors import ConfigError
+from foundation.errors import ConfigError
 
 DEFAULT_CONFIG_PATH = Path(__file__).with_name("default_config.yaml")
 
@@ -41,6 +41,30 @@ class Config(BaseModel):
 
     def section(self, name: str, default: Any = None) -> Any:
         return getattr(self, name, default) if name in type(self).model_fields else (self.model_extra or {}).get(name, default)
+
+
+T = TypeVar("T")
+_VIEWS: dict[tuple[int, str], tuple[Any, Any]] = {}
+_VIEWS_MAX = 64
+
+
+def section_view(config: Any, name: str, build: Callable[[Any], T]) -> T:
+    """A typed (and compiled) view of one configuration section, built once per Config object.
+
+    `build` gets the raw section (a dict, or None when absent) and returns the stage's settings object
+    (validated, regexes compiled). The cache is keyed by the config's identity and checked against the
+    object itself, so a new or copied Config never sees another one's view.
+    """
+    key = (id(config), name)
+    hit = _VIEWS.get(key)
+    if hit is not None and hit[0] is config:
+        return hit[1]
+    raw = config.section(name) if config is not None else None
+    view = build(raw or {})
+    if len(_VIEWS) >= _VIEWS_MAX:
+        _VIEWS.clear()
+    _VIEWS[key] = (config, view)
+    return view
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:

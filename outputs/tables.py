@@ -90,6 +90,8 @@ class DocumentRow(Base):
     error: Mapped[Optional[str]] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text, default="")            # page texts joined with "\f"
     pages_json: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    notes: Mapped[Optional[list[str]]] = mapped_column(JSON)       # read in part: ReadReason codes and details
+    page_count: Mapped[Optional[int]] = mapped_column(Integer)     # pages the file has, when more than were read
 
 
 class Dossier(Base):
