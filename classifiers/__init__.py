@@ -3,9 +3,11 @@ from __future__ import annotations
 
 
 def classify(msg, config):
-    """foundation.models.ParsedMessage + Config -> foundation.models.Extraction. Implemented in classifiers.pipeline."""
+    """foundation.models.ParsedMessage + Config -> foundation.models.Extraction, confidences calibrated.
+    Implemented in classifiers.pipeline (reading) and classifiers.calibration (confidence as a probability)."""
+    from classifiers.calibration import calibrate
     from classifiers.pipeline import classify as _classify
-    return _classify(msg, config)
+    return calibrate(_classify(msg, config), config)
 
 
 def warm_up(config) -> None:

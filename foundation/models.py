@@ -106,6 +106,7 @@ class FieldValue(BaseModel):
     part: Optional[str] = None       # "body", or the attachment's name
     page: Optional[int] = None
     corrected_by: Optional[str] = None
+    raw_confidence: Optional[float] = None  # the classifier's own score, before calibration (classifiers.calibration)
 
 
 class Signal(BaseModel):

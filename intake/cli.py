@@ -45,10 +45,15 @@ def build_parser() -> argparse.ArgumentParser:
     _add_database(p)
     p.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
 
-    p = sub.add_parser("eval", help="compare extracted records with the expected ones of a samples folder")
-    p.add_argument("paths", nargs="*", default=["samples"], metavar="PATH")
+    p = sub.add_parser("eval", help="compare extracted records with the expected ones of a labelled folder")
+    p.add_argument("paths", nargs="*", default=["samples"], metavar="PATH",
+                   help="a samples folder (messages/ + expected/), a folder of messages with ../expected, or a "
+                        "corpus folder with truth.jsonl (default: samples)")
     _add_config(p); _add_workers(p)
     p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--calibrate", metavar="OUT.yaml", default=None,
+                   help="read with raw (uncalibrated) confidences, fit the calibration curves and write them as a "
+                        "`calibration:` configuration section to OUT.yaml")
 
     p = sub.add_parser("poll", help="poll every configured mailbox and fax folder once, now")
     _add_database(p); _add_config(p)
@@ -133,7 +138,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from intake.evaluate import evaluate_main
-    return evaluate_main(args.paths, config_path=_config_path(args), workers=_workers(args), as_json=args.json)
+    return evaluate_main(args.paths, config_path=_config_path(args), workers=_workers(args), as_json=args.json,
+                         calibrate_to=args.calibrate)
 
 
 def cmd_poll(args: argparse.Namespace) -> int:

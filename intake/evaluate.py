@@ -156,14 +156,30 @@ def load_expected(folder: Path) -> dict[str, dict]:
     return out
 
 
+def load_truth(path: Path) -> dict[str, dict]:
+    """A corpus's `truth.jsonl` (one expected record a line, with the input's `uri`), keyed by file name."""
+    out: dict[str, dict] = {}
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                want = json.loads(line)
+                out[Path(want["uri"]).name] = want
+    return out
+
+
 def locate(paths: Iterable[str]) -> tuple[list[str], dict[str, dict]]:
     """Message paths to read and the expected records beside them.
 
-    A samples folder holds `messages/` and `expected/`; a messages folder or file finds `../expected`."""
+    A samples folder holds `messages/` and `expected/`; a messages folder or file finds `../expected`; a
+    corpus folder holds `truth.jsonl` and its inputs under `corpus/` (or beside it)."""
     inputs: list[str] = []
     expected: dict[str, dict] = {}
     for name in paths:
         path = Path(name)
+        if (path / "truth.jsonl").is_file():
+            expected.update(load_truth(path / "truth.jsonl"))
+            inputs.append(str(path / "corpus") if (path / "corpus").is_dir() else str(path))
+            continue
         if (path / "expected").is_dir():
             expected.update(load_expected(path / "expected"))
             inputs.append(str(path / "messages") if (path / "messages").is_dir() else str(path))
@@ -177,15 +193,19 @@ def locate(paths: Iterable[str]) -> tuple[list[str], dict[str, dict]]:
     return inputs, expected
 
 
-def run(paths: Iterable[str], config_path: Optional[str] = None, workers: Optional[int] = None) -> tuple[list[dict], dict[str, dict]]:
-    """The records `intake extract` would print for these paths, and the expected records."""
-    from foundation.config import load_config
+def run(paths: Iterable[str], config_path: Optional[str] = None, workers: Optional[int] = None,
+        raw_confidence: bool = False) -> tuple[list[dict], dict[str, dict]]:
+    """The records `intake extract` would print for these paths, and the expected records.
+    `raw_confidence`: with calibration off, so the confidences are the classifiers' own (for fitting)."""
+    from foundation.config import Config, load_config
     from intake.executor import Executor, default_workers
     from intake.sources.files import read_tasks
     from rulestage.routing import route_batch
 
     inputs, expected = locate(paths)
     config = load_config(config_path)
+    if raw_confidence:
+        config = Config.model_validate({**config.model_dump(exclude={"source_path"}), "calibration": {"enabled": False}})
     with Executor(config, workers=default_workers() if workers is None else workers) as executor:
         records = [done.record for done in executor.map(read_tasks(inputs))]
     return [r.to_json_dict() for r in route_batch(records)], expected
@@ -239,15 +259,31 @@ def print_table(report: Report, out: TextIO) -> None:
 
 
 def evaluate_main(paths, config_path: Optional[str] = None, workers: Optional[int] = None,
-                  as_json: bool = False) -> int:
-    """Print the evaluation table (or JSON). Returns 0: the command reports, the tests decide."""
-    records, expected = run(paths or ["samples"], config_path, workers)
+                  as_json: bool = False, calibrate_to: Optional[str] = None) -> int:
+    """Print the evaluation table (or JSON) and the reliability table. Returns 0: the command reports, the
+    tests decide. `calibrate_to`: fit the calibration curves on raw confidences and write them there."""
+    from intake import calibration
+
+    records, expected = run(paths or ["samples"], config_path, workers, raw_confidence=bool(calibrate_to))
     report = compare(records, expected)
     validate(records, report)
+    obs = calibration.observations(records, expected)
+    rows = calibration.thresholds(records, expected)
     if as_json:
-        json.dump(report.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
+        data = report.to_dict()
+        data["reliability"] = [b.__dict__ for b in calibration.reliability(obs)]
+        data["thresholds"] = [r.__dict__ for r in rows]
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
         print_table(report, sys.stdout)
+        calibration.print_reliability(obs, rows, sys.stdout)
+    if calibrate_to:
+        import yaml
+        section = calibration.fit(obs)
+        section["fitted_on"] = f"{len(obs)} field observations from {report.files} labelled messages: {', '.join(paths)}"
+        Path(calibrate_to).write_text(yaml.safe_dump({"calibration": section}, allow_unicode=True, sort_keys=False,
+                                                     default_flow_style=None), encoding="utf-8")
+        sys.stderr.write(f"calibration written to {calibrate_to}\n")
     sys.stdout.flush()
     return 0
