@@ -101,12 +101,18 @@ def document_type(msg: ParsedMessage, segs: list[Segment], cs: Compiled, has_cla
     if forward:
         order += 1
         follow -= 1
-    if follow >= 2.5 and follow >= order - 1:
-        return "other" if msg.automatic else "follow_up"     # automatic mail is never a follow-up (DOMAIN.md)
+    # a follow-up refers to something known: a claim, or the thread it answers. An automatic answer
+    # (out-of-office) is never one (DOMAIN.md); a platform's notification about a dossier is
+    refers = has_claim or bool(msg.in_reply_to)
+    if follow >= 2.5 and follow >= order - 1 and (refers or order < 2):
+        if answer or not refers:
+            signals.append(Signal(name="follow_up_of_nothing" if not refers else "automatic_answer", weight=1.0))
+            return "other"
+        return "follow_up"
     if order >= 2 or (has_claim and order >= 1):
         return "mission_order"
     if follow >= 1.5 and has_claim:
-        return "other" if msg.automatic else "follow_up"
+        return "other" if answer else "follow_up"
     if has_claim and not msg.automatic and _looks_like_order_content(all_text):
         signals.append(Signal(name="order_content", weight=1))
         return "mission_order"
