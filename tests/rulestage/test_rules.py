@@ -157,7 +157,7 @@ def test_follow_up_is_attached(config):
 
 def test_automatic_mail_is_never_a_follow_up(config):
     e, d = run(config, "Je suis absent. Votre message concernant le sinistre B1234567 sera traité.",
-               subject="RE: ODM sinistre B1234567", automatic="out_of_office")
+               subject="RE: ODM sinistre B1234567", automatic="auto_replied")
     assert (d.decision, d.reasons) == ("ignore", ["not_mission_order"])
 
 
