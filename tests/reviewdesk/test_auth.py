@@ -147,7 +147,8 @@ def mail_app(database_url, smtp_sink):
     _sink, port = smtp_sink
     application = create_app(database_url, PortalSettings(secret_key="k", smtp_host="127.0.0.1", smtp_port=port,
                                                           smtp_from="intake@assistance.example",
-                                                          public_url="http://portal.test"))
+                                                          public_url="http://portal.test",
+                                                          allowed_hosts=["testserver"]))
     yield application
     application.state.store.close()
 
