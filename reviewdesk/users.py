@@ -29,6 +29,10 @@ def get_user(session: Session, user_id: Optional[int]) -> Optional[User]:
     return session.get(User, user_id) if user_id is not None else None
 
 
+def all_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.email)))
+
+
 def find_by_email(session: Session, email: str) -> Optional[User]:
     return session.scalar(select(User).where(User.email == normalise_email(email)))
 
