@@ -48,7 +48,8 @@ def password_problem(password: str, confirm: str, user_inputs: Iterable[str] = (
     if len(password) < MIN_PASSWORD_LENGTH:
         return f"Le mot de passe doit contenir au moins {MIN_PASSWORD_LENGTH} caractères."
     from zxcvbn import zxcvbn
-    inputs = [part for value in user_inputs for part in re.split(r"[@._\-\s]+", value or "") if len(part) >= 3]
+    inputs = [value for value in user_inputs if value]
+    inputs += [part for value in inputs for part in re.split(r"[@._\-\s]+", value) if len(part) >= 3]
     if zxcvbn(password[:100], user_inputs=inputs)["score"] < MIN_STRENGTH:
         return ("Mot de passe trop facile à deviner : évitez les répétitions, les suites du clavier, les mots "
                 "courants et votre nom ; une phrase de quatre mots sans rapport fait l'affaire.")
