@@ -23,9 +23,9 @@ def change_password(request: Request, current: str = Form(""), code: str = Form(
                     confirm: str = Form(""), user: User = Depends(current_user),
                     session: Session = Depends(db)) -> Response:
     settings, cipher = request.app.state.settings, request.app.state.cipher
-    problem = users.confirm_identity(session, user, current, code, client_of(request), settings, cipher)
-    if problem is None:
-        problem = security.password_problem(password, confirm, [user.email, user.name])
+    # The new password is judged first, so a refused one does not use up the TOTP code.
+    problem = security.password_problem(password, confirm, [user.email, user.name]) \
+        or users.confirm_identity(session, user, current, code, client_of(request), settings, cipher)
     if problem:
         session.commit()                       # the failed confirmation counts towards the throttle
         return render(request, "account.html", {"error": problem}, session, user, status_code=400)
