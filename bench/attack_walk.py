@@ -200,18 +200,24 @@ def replay_after_reset(b: Portal, sink: Sink) -> tuple[bool, str]:
     if not b.login(c, "rev3"):
         return False, "login failed"
     copied = dict(c.cookies)
-    before = len(sink.bodies)
-    b.forgot(b.client(), b.account("rev3")["email"])
-    time.sleep(0.5)
-    links = [m.group(1) for body in sink.bodies[before:] for m in [re.search(r"https?://[^/\s]+(/\S+)", body)] if m]
-    if not links:
+    link = reset_link(b, sink, "rev3")
+    if link is None:
         return False, "no reset mail"
     r = b.client()
-    page = r.get(links[-1])
+    page = r.get(link)
     new = "plume ardoise cerisier 1987"
-    r.post(links[-1], data={"password": new, "confirm": new, "csrf_token": csrf(page.text)})
+    r.post(link, data={"password": new, "confirm": new, "csrf_token": csrf(page.text)})
     replay = b.client(cookies=copied).get("/queue")
     return replay.status_code == 200, f"copied cookie after a password reset: GET /queue {replay.status_code}"
+
+
+def reset_link(portal: Portal, sink: Sink, name: str) -> Optional[str]:
+    """Ask for a reset of `name` and return the path of the link the sink caught (the walk follows only the path)."""
+    before = len(sink.bodies)
+    portal.forgot(portal.client(), portal.account(name)["email"])
+    time.sleep(0.5)
+    links = [m.group(1) for body in sink.bodies[before:] for m in [re.search(r"https?://[^/\s]+(/\S+)", body)] if m]
+    return links[-1] if links else None
 
 
 def lockout_dos(a: Portal, sink: Sink) -> tuple[bool, str]:
@@ -237,15 +243,12 @@ def enumeration(a: Portal, sink: Sink) -> tuple[bool, str]:
 
 
 def weak_password(b: Portal, sink: Sink) -> tuple[bool, str]:
-    before = len(sink.bodies)
-    b.forgot(b.client(), b.account("rev6")["email"])
-    time.sleep(0.5)
-    links = [m.group(1) for body in sink.bodies[before:] for m in [re.search(r"https?://[^/\s]+(/\S+)", body)] if m]
-    if not links:
+    link = reset_link(b, sink, "rev6")
+    if link is None:
         return False, "no reset mail"
     c = b.client()
-    page = c.get(links[-1])
-    r = c.post(links[-1], data={"password": "aaaaaaaaaaaa", "confirm": "aaaaaaaaaaaa", "csrf_token": csrf(page.text)})
+    page = c.get(link)
+    r = c.post(link, data={"password": "aaaaaaaaaaaa", "confirm": "aaaaaaaaaaaa", "csrf_token": csrf(page.text)})
     return r.status_code == 303, f"reset to 'aaaaaaaaaaaa': {r.status_code}"
 
 

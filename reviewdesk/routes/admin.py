@@ -137,14 +137,20 @@ async def edit_user(request: Request, user_id: int, user: User = Depends(require
     return RedirectResponse("/admin/users", status_code=303)
 
 
+def _account_done(request: Request, session: Session, admin: User, edited: User, action: str, message: str,
+                  **detail) -> Response:
+    """Every account action ends alike: an audit event, the commit, a flash, back to the list."""
+    audit.record(session, admin.email, action, edited.email, **detail)
+    session.commit()
+    flash(request, message)
+    return RedirectResponse("/admin/users", status_code=303)
+
+
 @router.post("/users/{user_id}/unblock")
 def unblock(request: Request, user_id: int, user: User = Depends(require_admin), session: Session = Depends(db)) -> Response:
     edited = _edited(session, user_id)
     users.unblock(session, edited)
-    audit.record(session, user.email, "unblocked", edited.email)
-    session.commit()
-    flash(request, f"Compte {edited.email} débloqué.")
-    return RedirectResponse("/admin/users", status_code=303)
+    return _account_done(request, session, user, edited, "unblocked", f"Compte {edited.email} débloqué.")
 
 
 @router.post("/users/{user_id}/sessions/end")
@@ -153,10 +159,8 @@ def end_sessions(request: Request, user_id: int, user: User = Depends(require_ad
     edited = _edited(session, user_id)
     ended = sessions.end_all(session, edited.id, "ended_by_admin",
                              keep_token=request.session.get("sid") if edited.id == user.id else None)
-    audit.record(session, user.email, "sessions_ended", edited.email, count=ended)
-    session.commit()
-    flash(request, f"{ended} session(s) de {edited.email} fermée(s).")
-    return RedirectResponse("/admin/users", status_code=303)
+    return _account_done(request, session, user, edited, "sessions_ended",
+                         f"{ended} session(s) de {edited.email} fermée(s).", count=ended)
 
 
 @router.post("/users/{user_id}/deactivate")
@@ -166,10 +170,8 @@ def deactivate(request: Request, user_id: int, user: User = Depends(require_admi
     if edited.id == user.id:
         raise HTTPException(400, "Vous ne pouvez pas désactiver votre propre compte.")
     ended = users.deactivate(session, edited)
-    audit.record(session, user.email, "deactivated", edited.email, sessions_ended=ended)
-    session.commit()
-    flash(request, f"Compte {edited.email} désactivé.")
-    return RedirectResponse("/admin/users", status_code=303)
+    return _account_done(request, session, user, edited, "deactivated", f"Compte {edited.email} désactivé.",
+                         sessions_ended=ended)
 
 
 @router.post("/users/{user_id}/reactivate")
@@ -177,10 +179,7 @@ def reactivate(request: Request, user_id: int, user: User = Depends(require_admi
                session: Session = Depends(db)) -> Response:
     edited = _edited(session, user_id)
     users.reactivate(edited)
-    audit.record(session, user.email, "reactivated", edited.email)
-    session.commit()
-    flash(request, f"Compte {edited.email} réactivé.")
-    return RedirectResponse("/admin/users", status_code=303)
+    return _account_done(request, session, user, edited, "reactivated", f"Compte {edited.email} réactivé.")
 
 
 @router.post("/users/{user_id}/activation")
