@@ -63,6 +63,9 @@ def create_app(database_url: str, settings: PortalSettings | None = None, bind_h
     app.state.store, app.state.sessionmaker = open_store(database_url)
     secret = installation.resolve_secret(settings, database_url, app.state.sessionmaker)
     installation.check_bind(bind_host, secret)
+    if not installation.is_loopback(bind_host) and not settings.public_url and not settings.allowed_hosts:
+        log.warning("serving on %s without INTAKE_PUBLIC_URL: only loopback Host headers are answered and no link "
+                    "can be mailed; set INTAKE_PUBLIC_URL to the portal's address", bind_host)
     app.state.cipher = cipher.Cipher(secret.value, secret.previous)
     with app.state.sessionmaker() as session:
         cipher.seal_clear_secrets(session, app.state.cipher)

@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Optional
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from outputs.portal_tables import PortalSession, User, utcnow
 from reviewdesk import security
 
 TOUCH_EVERY = timedelta(seconds=60)     # last_seen_at is written at most once a minute per session
+KEEP_ENDED = timedelta(days=30)          # ended sessions stay this long (who was logged in, why it ended)
 
 
 def _aware(moment: datetime) -> datetime:
@@ -20,8 +21,10 @@ def _aware(moment: datetime) -> datetime:
 
 
 def start(session: Session, user: User, client: Optional[str]) -> str:
+    """A new session for `user`; returns the token for the cookie. Old rows of any user are dropped on the way."""
     token = security.new_token()
     now = utcnow()
+    session.execute(delete(PortalSession).where(PortalSession.created_at < now - KEEP_ENDED))
     session.add(PortalSession(token_hash=security.token_hash(token), user_id=user.id, created_at=now,
                               last_seen_at=now, client=client))
     session.flush()
