@@ -274,3 +274,15 @@ def test_cli_makes_the_first_admin_who_activates_and_logs_in(app, database_url, 
     with app.state.store.session() as session:
         actions = [e.actor + ":" + e.detail["action"] for e in session.scalars(select(Event).where(Event.kind == "admin"))]
     assert actions == ["cli:user_created", "cli:deactivated"]
+
+
+def test_sessions_older_than_a_month_are_dropped_at_the_next_login(app):
+    from reviewdesk import sessions
+    account = make_user(app, "rev@intake.test")
+    with app.state.store.session() as session:
+        token = sessions.start(session, session.get(User, account.id), "old")
+        row = sessions.find(session, token)
+        row.created_at = row.created_at - sessions.KEEP_ENDED - timedelta(hours=1)
+    login(TestClient(app, follow_redirects=False), account)
+    with app.state.store.session() as session:
+        assert session.scalars(select(PortalSession.client)).all() == ["testclient"]
