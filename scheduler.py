@@ -286,7 +286,7 @@ def _start_portal(database_url: str, host: str, port: int):
         return None
     import uvicorn
 
-    server = uvicorn.Server(uvicorn.Config(create_app(database_url), host=host, port=port, log_level="info",
+    server = uvicorn.Server(uvicorn.Config(create_app(database_url, bind_host=host), host=host, port=port, log_level="info",
                                            server_header=False, proxy_headers=False))
     server.install_signal_handlers = lambda: None  # type: ignore[method-assign] - the main thread owns signals
     threading.Thread(target=server.run, name="portal", daemon=True).start()
