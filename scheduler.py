@@ -50,6 +50,7 @@ class Service:
         self.stop = threading.Event()
         self.workers = workers
         self._executor = None
+        self._webhooks = None
         self._process_lock = threading.Lock()
         self._fax_pollers: dict[str, Any] = {}
         self._failures: dict[str, int] = {}
@@ -220,9 +221,25 @@ class Service:
             log.info("reminders due", extra={"reminders": added})
         return added
 
+    def deliver_webhooks(self) -> int:
+        """One round of the webhook worker (intake/webhooks.py) under a lease: one deliverer per database."""
+        from intake.webhooks import WebhookWorker, webhook_settings
+
+        if self._webhooks is None:
+            from foundation.config import load_config
+            self._webhooks = WebhookWorker(self.store, webhook_settings(load_config(self.config_path)))
+        if not self._webhooks.targets:
+            return 0
+        with self.lease("webhooks", ttl_s=max(120.0, 3 * self._webhooks.settings.timeout_s)) as mine:
+            if not mine:
+                return 0
+            return self._webhooks.run_round(stop=self.stop).delivered
+
     def close(self) -> None:
         if self._executor is not None:
             self._executor.close()
+        if self._webhooks is not None:
+            self._webhooks.close()
         self.store.close()
 
 
@@ -274,7 +291,15 @@ def build_scheduler(service: Service):
                           next_run_time=start)
     scheduler.add_job(service.reminders, "interval", seconds=REMINDER_INTERVAL_S, id="reminders",
                       next_run_time=start + timedelta(seconds=5))
+    scheduler.add_job(service.deliver_webhooks, "interval", seconds=_webhook_interval(service), id="webhooks",
+                      next_run_time=start + timedelta(seconds=1))
     return scheduler
+
+
+def _webhook_interval(service: Service) -> float:
+    from foundation.config import load_config
+    from intake.webhooks import webhook_settings
+    return webhook_settings(load_config(service.config_path)).every_s  # a bad section stops the start, clearly
 
 
 def _start_portal(database_url: str, host: str, port: int):

@@ -1,0 +1,73 @@
+"""Integrations: the webhook outbox and its deliveries, per-client API tokens (outputs/integration_tables.py).
+
+Revision ID: 0004_integrations
+Revises: 0003
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0004_integrations"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+NOW = sa.DateTime(timezone=True)
+
+
+def upgrade() -> None:
+    op.create_table(
+        "outbox",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("event_key", sa.String(36), nullable=False),
+        sa.Column("kind", sa.String(20), nullable=False),
+        sa.Column("dossier_id", sa.String(40), nullable=True),
+        sa.Column("record_id", sa.Integer(), nullable=True),
+        sa.Column("channel", sa.String(40), nullable=True),
+        sa.Column("payload", sa.JSON(), nullable=False),
+        sa.Column("created_at", NOW, nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_outbox"),
+        sa.UniqueConstraint("event_key", name="uq_outbox_event_key"),
+    )
+    op.create_index("ix_outbox_kind", "outbox", ["kind"])
+    op.create_table(
+        "webhook_deliveries",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("outbox_id", sa.Integer(), nullable=False),
+        sa.Column("target", sa.String(100), nullable=False),
+        sa.Column("status", sa.String(12), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", NOW, nullable=False),
+        sa.Column("last_status", sa.Integer(), nullable=True),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("delivered_at", NOW, nullable=True),
+        sa.Column("created_at", NOW, nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_webhook_deliveries"),
+        sa.ForeignKeyConstraint(["outbox_id"], ["outbox.id"], ondelete="CASCADE",
+                                name="fk_webhook_deliveries_outbox_id_outbox"),
+        sa.UniqueConstraint("outbox_id", "target", name="uq_webhook_deliveries_outbox_target"),
+    )
+    op.create_index("ix_webhook_deliveries_due", "webhook_deliveries", ["status", "next_attempt_at"])
+    op.create_table(
+        "api_tokens",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(100), nullable=False),
+        sa.Column("token_hash", sa.String(64), nullable=False),
+        sa.Column("prefix", sa.String(16), nullable=False),
+        sa.Column("channels", sa.JSON(), nullable=False),
+        sa.Column("created_at", NOW, nullable=False),
+        sa.Column("revoked_at", NOW, nullable=True),
+        sa.Column("last_used_at", NOW, nullable=True),
+        sa.PrimaryKeyConstraint("id", name="pk_api_tokens"),
+        sa.UniqueConstraint("name", name="uq_api_tokens_name"),
+        sa.UniqueConstraint("token_hash", name="uq_api_tokens_token_hash"),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("api_tokens")
+    op.drop_index("ix_webhook_deliveries_due", table_name="webhook_deliveries")
+    op.drop_table("webhook_deliveries")
+    op.drop_index("ix_outbox_kind", table_name="outbox")
+    op.drop_table("outbox")
