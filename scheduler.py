@@ -93,6 +93,8 @@ class Service:
 
     def _failed(self, key: str, interval_s: float) -> None:
         from intake.sources.imap import backoff_delay
+        from outputs.metrics import POLL_ERRORS
+        POLL_ERRORS.labels(source=key).inc()
         self._failures[key] = self._failures.get(key, 0) + 1
         delay = backoff_delay(self._failures[key], base=interval_s, cap=max(interval_s, 1800.0))
         self._not_before[key] = time.monotonic() + delay - interval_s  # the next tick comes after interval_s anyway

@@ -33,6 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from foundation.errors import ConfigError
 from intake.mailboxes import is_loopback
 from intake.sources.imap import backoff_delay
+from outputs.metrics import WEBHOOK_ATTEMPTS
 
 log = logging.getLogger("intake.webhooks")
 
@@ -183,11 +184,13 @@ class WebhookWorker:
             status = response.status_code
             if 200 <= status < 300:
                 self.store.delivery_done(delivery.id, status)
+                WEBHOOK_ATTEMPTS.labels(target=target.name, outcome="delivered").inc()
                 result.delivered += 1
                 return True
             error = f"HTTP {status}"
         except httpx.HTTPError as exc:
             error = f"{type(exc).__name__}: {exc}"[:500]
+        WEBHOOK_ATTEMPTS.labels(target=target.name, outcome="failed").inc()
         if attempt >= self.settings.max_attempts:
             self.store.delivery_failed(delivery.id, status, error, None)
             result.dead += 1

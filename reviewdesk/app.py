@@ -10,7 +10,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import HTTPException as FastAPIHTTPException
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -76,17 +76,15 @@ def create_app(database_url: str, settings: PortalSettings | None = None) -> Fas
 
     app.mount("/static", StaticFiles(directory=str(Path(__file__).with_name("static"))), name="static")
 
-    from reviewdesk.routes import admin, auth, dossiers, queue
-    for module in (auth, queue, dossiers, admin):
+    from reviewdesk.routes import admin, api, auth, dossiers, ops, queue
+    for module in (auth, queue, dossiers, admin, ops):
         app.include_router(module.router)
+    app.state.api = api.api_from_config(app.state.store, app.state.sessionmaker)  # JSON, own OpenAPI, token auth
+    app.mount("/api/v1", app.state.api)
 
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:
         return RedirectResponse("/queue", status_code=303)
-
-    @app.get("/healthz", include_in_schema=False)
-    def health() -> HTMLResponse:
-        return HTMLResponse("ok")
 
     return app
 

@@ -1,4 +1,5 @@
-"""Integrations: the webhook outbox and its deliveries, per-client API tokens (outputs/integration_tables.py).
+"""Integrations: the webhook outbox and its deliveries, per-client API tokens (outputs/integration_tables.py);
+mailbox_state.last_success_at (the last poll without error, for /healthz).
 
 Revision ID: 0004_integrations
 Revises: 0003
@@ -17,6 +18,8 @@ NOW = sa.DateTime(timezone=True)
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("mailbox_state") as batch:   # the last poll that worked, for /healthz
+        batch.add_column(sa.Column("last_success_at", NOW, nullable=True))
     op.create_table(
         "outbox",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -66,6 +69,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("mailbox_state") as batch:
+        batch.drop_column("last_success_at")
     op.drop_table("api_tokens")
     op.drop_index("ix_webhook_deliveries_due", table_name="webhook_deliveries")
     op.drop_table("webhook_deliveries")
