@@ -51,6 +51,9 @@ class Service:
         self.workers = workers
         self._executor = None
         self._webhooks = None
+        self._box_locks: dict[str, threading.Lock] = {}
+        self._read_wanted = threading.Event()
+        self._reader: Optional[threading.Thread] = None
         self._process_lock = threading.Lock()
         self._fax_pollers: dict[str, Any] = {}
         self._failures: dict[str, int] = {}
@@ -107,24 +110,60 @@ class Service:
 
     def poll_mailbox(self, box: MailboxConfig) -> int:
         """One poll of one mailbox under its lease; returns the number of new raws (0 when skipped)."""
+        return self.try_poll_mailbox(box) or 0
+
+    def try_poll_mailbox(self, box: MailboxConfig) -> Optional[int]:
+        """The poll; None when it could not run now because another thread or process is polling this mailbox
+        (the IDLE watcher then tries again: its news must not be lost)."""
         from intake.sources.imap import poll_mailbox
 
         key = f"imap:{box.authority()}"
         if self.stop.is_set() or not self._due(key):
             return 0
-        with self.lease(f"poll:{key}", ttl_s=max(120.0, 3 * box.interval_s)) as mine:
-            if not mine:
-                log.info("mailbox is being polled by another process; skipped", extra={"mailbox": box.label})
-                return 0
-            try:
-                results = poll_mailbox(box, self.store, self.state, stop=self.stop)
-            except Exception as error:  # noqa: BLE001 - logged, retried later with back-off
-                self._failed(key, box.interval_s)
-                log.error("mailbox poll failed", extra={"mailbox": box.label, "error": _short(error),
-                                                       "failures": self._failures[key]})
-                return 0
+        lock = self._box_locks.setdefault(key, threading.Lock())  # interval job and IDLE watcher, one process
+        if not lock.acquire(blocking=False):
+            return None
+        try:
+            with self.lease(f"poll:{key}", ttl_s=max(120.0, 3 * box.interval_s)) as mine:
+                if not mine:
+                    log.info("mailbox is being polled by another process; skipped", extra={"mailbox": box.label})
+                    return None
+                try:
+                    results = poll_mailbox(box, self.store, self.state, stop=self.stop)
+                except Exception as error:  # noqa: BLE001 - logged, retried later with back-off
+                    self._failed(key, box.interval_s)
+                    log.error("mailbox poll failed", extra={"mailbox": box.label, "error": _short(error),
+                                                           "failures": self._failures[key]})
+                    return 0
+        finally:
+            lock.release()
         self._succeeded(key)
         return sum(r.stored for r in results)
+
+    def on_idle_news(self, box: MailboxConfig) -> bool:
+        """An IDLE watcher saw new mail: poll that mailbox now and read what came. False = try again."""
+        if self.try_poll_mailbox(box) is None:
+            return False
+        self._read_wanted.set()       # read in the reader thread: the watcher goes straight back to IDLE
+        if self._reader is None:
+            self._reader = threading.Thread(target=self._read_loop, name="idle-reader", daemon=True)
+            self._reader.start()
+        return True
+
+    def _read_loop(self) -> None:
+        while not self.stop.is_set():
+            if self._read_wanted.wait(1.0):
+                self._read_wanted.clear()
+                try:
+                    self.process_pending()
+                except Exception as error:  # noqa: BLE001 - logged; the interval job reads again later
+                    log.error("reading after IDLE news failed", extra={"error": _short(error)})
+
+    def start_idle_watchers(self) -> list:
+        """One IDLE watcher per folder of each mailbox with `idle: true` (servers without IDLE: none runs)."""
+        from intake.sources.imap_idle import IdleWatcher
+        return [IdleWatcher(box, folder, self.on_idle_news, self.stop).start()
+                for box in self.sources.mailboxes if box.idle for folder in box.folders]
 
     def poll_fax(self, fax: FaxDirConfig) -> int:
         from intake.sources.fax import FaxPoller
@@ -238,6 +277,9 @@ class Service:
             return self._webhooks.run_round(stop=self.stop).delivered
 
     def close(self) -> None:
+        if self._reader is not None:
+            self.stop.set()
+            self._reader.join(60)
         if self._executor is not None:
             self._executor.close()
         if self._webhooks is not None:
@@ -335,9 +377,11 @@ def run_service(database_url: str, config_path: Optional[str] = None, host: str 
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     server = None
+    watchers: list = []
     try:
         server = _start_portal(database_url, host, port) if portal else None
         scheduler.start()
+        watchers = service.start_idle_watchers()      # push where offered; the interval polls stay as a net
         log.info("intake running", extra={"mailboxes": len(service.sources.mailboxes),
                                           "fax_dirs": len(service.sources.fax_dirs),
                                           "portal": f"http://{host}:{port}/" if server else None})
@@ -347,6 +391,8 @@ def run_service(database_url: str, config_path: Optional[str] = None, host: str 
         service.stop.set()
         if scheduler.running:
             scheduler.shutdown(wait=True)     # running jobs see the stop flag and end after their message
+        for watcher in watchers:
+            watcher.join(10)
         if server is not None:
             server.should_exit = True
         service.close()

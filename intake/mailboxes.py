@@ -49,6 +49,7 @@ class MailboxConfig(BaseModel):
     batch_size: int = Field(50, ge=1, le=1000)
     batch_bytes: int = Field(64_000_000, ge=1_000_000)  # stop a fetch batch past this many bytes
     interval_s: float = Field(60.0, gt=0)
+    idle: bool = True                        # IMAP IDLE where the server offers it (intake/sources/imap_idle.py)
     timeout_s: float = Field(60.0, gt=0)
     ca_file: Optional[str] = None            # trust this CA / self-signed certificate
     verify: bool = True                      # certificate and host name checks (keep them on)
