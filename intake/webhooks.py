@@ -39,6 +39,7 @@ log = logging.getLogger("intake.webhooks")
 
 MIN_SECRET_CHARS = 16
 SIGNATURE_HEADER = "X-Intake-Signature"
+ACK_BATCH = 50
 
 
 class WebhookTarget(BaseModel):
@@ -148,25 +149,32 @@ class WebhookWorker:
             return result
         self.store.fan_out(list(self.targets))
         down: set[str] = set()
+        done: list[tuple[int, int]] = []          # acknowledged, written together (ACK_BATCH at a time)
         due = self.store.due_deliveries(datetime.now(timezone.utc), limit=self.settings.batch,
                                         targets=list(self.targets))
-        for delivery in due:
-            if stop is not None and stop.is_set():
-                break
-            if delivery.target in down:
-                continue
-            target = self.targets[delivery.target]
-            if delivery.kind not in target.kinds:
-                self.store.delivery_done(delivery.id, 0)
-                result.skipped += 1
-                continue
-            if not self._deliver(target, delivery, result):
-                down.add(delivery.target)
+        try:
+            for delivery in due:
+                if stop is not None and stop.is_set():
+                    break
+                if delivery.target in down:
+                    continue
+                target = self.targets[delivery.target]
+                if delivery.kind not in target.kinds:
+                    done.append((delivery.id, 0))
+                    result.skipped += 1
+                elif not self._deliver(target, delivery, result, done):
+                    down.add(delivery.target)
+                if len(done) >= ACK_BATCH:
+                    self.store.deliveries_done(done)
+                    done.clear()
+        finally:
+            self.store.deliveries_done(done)
         if result.delivered or result.retried or result.dead:
             log.info("webhooks delivered", extra=result.as_dict())
         return result
 
-    def _deliver(self, target: WebhookTarget, delivery: Any, result: RoundResult) -> bool:
+    def _deliver(self, target: WebhookTarget, delivery: Any, result: RoundResult,
+                 done: list[tuple[int, int]]) -> bool:
         import httpx
         body = body_of(delivery.payload)
         attempt = delivery.attempts + 1
@@ -183,7 +191,7 @@ class WebhookWorker:
             response = self.client.post(target.url, content=body, headers=headers)
             status = response.status_code
             if 200 <= status < 300:
-                self.store.delivery_done(delivery.id, status)
+                done.append((delivery.id, status))
                 WEBHOOK_ATTEMPTS.labels(target=target.name, outcome="delivered").inc()
                 result.delivered += 1
                 return True

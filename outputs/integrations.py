@@ -86,13 +86,22 @@ class IntegrationRoom(StoreBase):
             return [DueDelivery(*row) for row in s.execute(query).all()]
 
     def delivery_done(self, delivery_id: int, status: int) -> None:
+        self.deliveries_done([(delivery_id, status)])
+
+    def deliveries_done(self, done: Sequence[tuple[int, int]]) -> None:
+        """Acknowledged deliveries (id, HTTP status), in one transaction. A crash before it only means the
+        receiver sees those events again (at least once; it de-duplicates on the event id)."""
+        if not done:
+            return
         with self.session() as s:
-            row = s.get(WebhookDelivery, delivery_id)
-            if row is None:
-                raise NotFoundError(f"no webhook delivery {delivery_id}")
-            row.status, row.last_status, row.last_error = "delivered", status, None
-            row.attempts += 1
-            row.delivered_at = now_utc()
+            now = now_utc()
+            for delivery_id, status in done:
+                row = s.get(WebhookDelivery, delivery_id)
+                if row is None:
+                    raise NotFoundError(f"no webhook delivery {delivery_id}")
+                row.status, row.last_status, row.last_error = "delivered", status, None
+                row.attempts += 1
+                row.delivered_at = now
 
     def delivery_failed(self, delivery_id: int, status: Optional[int], error: str,
                         retry_at: Optional[datetime]) -> None:
