@@ -29,7 +29,7 @@ log = logging.getLogger("intake.scheduler")
 
 PROCESS_CHUNK = 10            # raws read between two looks at the stop flag
 MAX_ATTEMPTS = 3              # a raw that failed this many times stays `failed` (visible in `intake status`)
-REMINDER_INTERVAL_S = 3600.0
+REMINDER_INTERVAL_S = 300.0
 
 
 class Service:
@@ -241,26 +241,25 @@ class Service:
         return new
 
     def reminders(self) -> int:
-        """The procedure's follow-up calls (DOMAIN.md): three reminders, then an SMS and *waiting for client*.
-
-        Kept generic: for each open dossier, one `reminder` event per step is recorded when it falls due
-        (`reminders.every_h`, default 24 h, after the opening or the previous step). Nothing is sent here;
-        the timeline shows what is due and a person (or a later connector) acts on it.
-        """
+        """The insured's follow-up (intake/followup.py, seed 003): calls due, three reminders, then an SMS through
+        the gateway (INTAKE_SMS_*) and *waiting for client* for a week. Returns the steps taken."""
         from foundation.config import load_config
+        from intake.followup import FollowupEngine, followup_settings
+        from intake.sms import gateway_from_env
 
-        settings = load_config(self.config_path).section("reminders") or {}
-        every = timedelta(hours=float(settings.get("every_h", 24)) if isinstance(settings, dict) else 24)
-        steps = ["call_1", "call_2", "call_3", "sms_waiting_for_client"]
-        now = datetime.now(timezone.utc)
-        added = 0
+        settings = followup_settings(load_config(self.config_path))
         with self.lease("reminders", ttl_s=300.0) as mine:
             if not mine:
                 return 0
-            added = self.store.add_due_reminders(steps, every, now, stop=self.stop)
-        if added:
-            log.info("reminders due", extra={"reminders": added})
-        return added
+            gateway = gateway_from_env()
+            try:
+                taken = FollowupEngine(self.store, settings, gateway).run(stop=self.stop)
+            finally:
+                if gateway is not None:
+                    gateway.close()
+        if taken:
+            log.info("follow-up steps taken", extra={"steps": taken})
+        return taken
 
     def deliver_webhooks(self) -> int:
         """One round of the webhook worker (intake/webhooks.py) under a lease: one deliverer per database."""

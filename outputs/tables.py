@@ -33,9 +33,9 @@ NAMING = {
 RAW_KINDS = ("file", "imap", "fax", "upload")
 RAW_STATUSES = ("pending", "processed", "failed")
 REVIEW_STATUSES = ("none", "pending", "accepted", "refused", "attached")
-DOSSIER_STATUSES = ("open", "pending_review", "refused", "closed")
+DOSSIER_STATUSES = ("open", "pending_review", "refused", "closed", "waiting_for_client")
 EVENT_KINDS = ("received", "parsed", "classified", "routed", "attached", "corrected", "opened", "refused",
-               "closed", "reopened", "failed", "reminder")
+               "closed", "reopened", "failed", "reminder", "followup")
 
 
 def now_utc() -> datetime:

@@ -18,7 +18,8 @@ REASONS = {
 DECISIONS = {"auto_open": "Ouverture auto", "manual_review": "À revoir", "attach": "Rattaché", "ignore": "Ignoré"}
 REVIEW_STATUSES = {"none": "—", "pending": "En attente", "accepted": "Dossier ouvert", "refused": "Refusé",
                    "attached": "Rattaché"}
-DOSSIER_STATUSES = {"open": "Ouvert", "pending_review": "En revue", "refused": "Refusé", "closed": "Clos"}
+DOSSIER_STATUSES = {"open": "Ouvert", "pending_review": "En revue", "refused": "Refusé", "closed": "Clos",
+                    "waiting_for_client": "En attente du client"}
 PERILS = {
     "water_damage": "Dégât des eaux", "glass_breakage": "Bris de glace", "vehicle_impact": "Choc de véhicule",
     "key_loss": "Perte / vol de clés", "leak_search": "Recherche de fuite", "fire": "Incendie",

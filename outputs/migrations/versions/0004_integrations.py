@@ -1,5 +1,6 @@
 """Integrations: the webhook outbox and its deliveries, per-client API tokens (outputs/integration_tables.py);
-mailbox_state.last_success_at (the last poll without error, for /healthz).
+mailbox_state.last_success_at (the last poll without error, for /healthz); the insured's follow-up
+(followups, followup_messages: outputs/followup_tables.py).
 
 Revision ID: 0004_integrations
 Revises: 0003
@@ -68,7 +69,42 @@ def upgrade() -> None:
     )
 
 
+    op.create_table(
+        "followups",
+        sa.Column("dossier_id", sa.String(40), nullable=False),
+        sa.Column("state", sa.String(24), nullable=False),
+        sa.Column("next_at", NOW, nullable=True),
+        sa.Column("waiting_until", NOW, nullable=True),
+        sa.Column("channel", sa.String(40), nullable=True),
+        sa.Column("started_at", NOW, nullable=False),
+        sa.Column("updated_at", NOW, nullable=False),
+        sa.PrimaryKeyConstraint("dossier_id", name="pk_followups"),
+        sa.ForeignKeyConstraint(["dossier_id"], ["dossiers.id"], ondelete="CASCADE",
+                                name="fk_followups_dossier_id_dossiers"),
+    )
+    op.create_index("ix_followups_state", "followups", ["state"])
+    op.create_index("ix_followups_next_at", "followups", ["next_at"])
+    op.create_table(
+        "followup_messages",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("dossier_id", sa.String(40), nullable=False),
+        sa.Column("medium", sa.String(8), nullable=False),
+        sa.Column("recipient", sa.String(320), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("status", sa.String(12), nullable=False),
+        sa.Column("provider_ref", sa.String(200), nullable=True),
+        sa.Column("error", sa.Text(), nullable=True),
+        sa.Column("at", NOW, nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_followup_messages"),
+        sa.ForeignKeyConstraint(["dossier_id"], ["dossiers.id"], ondelete="CASCADE",
+                                name="fk_followup_messages_dossier_id_dossiers"),
+    )
+    op.create_index("ix_followup_messages_dossier_id", "followup_messages", ["dossier_id"])
+
+
 def downgrade() -> None:
+    op.drop_table("followup_messages")
+    op.drop_table("followups")
     with op.batch_alter_table("mailbox_state") as batch:
         batch.drop_column("last_success_at")
     op.drop_table("api_tokens")
