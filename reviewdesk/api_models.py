@@ -57,9 +57,29 @@ class TimelineEvent(BaseModel):
     detail: dict[str, Any] = Field(default_factory=dict)
 
 
+class FollowupMessageOut(BaseModel):
+    id: int
+    medium: str
+    recipient: str
+    text: str
+    status: str = Field(description="sending | sent | failed")
+    provider_ref: Optional[str] = None
+    error: Optional[str] = None
+    at: datetime
+
+
+class FollowupOut(BaseModel):
+    state: str = Field(description="to_call | reminder_1..3 | waiting_for_client | answered | closed")
+    next_at: Optional[datetime] = None
+    waiting_until: Optional[datetime] = None
+    started_at: datetime
+    messages: list[FollowupMessageOut]
+
+
 class DossierDetail(DossierSummary):
     records: list[RecordSummary]
     timeline: list[TimelineEvent]
+    followup: Optional[FollowupOut] = Field(None, description="The insured's follow-up after opening, if any")
 
 
 class DossierPage(BaseModel):

@@ -162,7 +162,7 @@ def create_api(store: Any, sessions: Any, rate_limit_per_minute: int = 120, page
 
     @api.get("/dossiers/{dossier_id}", response_model=DossierDetail, responses={**ERRORS, 404: {"model": ApiError}},
              summary="One dossier with its records and timeline")
-    def get_dossier(dossier_id: str, client: ApiClient = Depends(api_client),
+    def get_dossier(dossier_id: str, request: Request, client: ApiClient = Depends(api_client),
                     session: Session = Depends(db)) -> DossierDetail:
         row = session.get(Dossier, dossier_id)
         if row is None or not can_see_dossier(session, client, dossier_id):
@@ -171,6 +171,7 @@ def create_api(store: Any, sessions: Any, rate_limit_per_minute: int = 120, page
                    if client.is_admin or r.channel in client.channels]
         events = dossier_events(session, dossier_id, [r.id for r in records])
         return DossierDetail(**_dossier(row).model_dump(), records=[_summary(r) for r in records],
+                             followup=request.app.state.store.followup_of(dossier_id),
                              timeline=[TimelineEvent(at=e.at, kind=e.kind, actor=e.actor, record_id=e.record_id,
                                                      detail=e.detail or {}) for e in events])
 

@@ -177,3 +177,26 @@ def test_the_admin_cli_adds_lists_and_revokes_tokens(tmp_path, capsys):
     assert main(["api-token", "revoke", "crm", "--database", url]) == 0
     with Store(url) as store:
         assert store.check_api_token(token) is None
+
+
+def test_the_dossier_view_and_the_api_show_the_insureds_follow_up(app, client, store):
+    from foundation.config import load_config
+    from intake.followup import FollowupEngine, followup_settings
+    from tests.reviewdesk.conftest import login, make_user
+    record = _ingest(store, "B8100001", channel="allianz_c2s")
+    store.correct_field(record, "insured.phone", "06 12 34 56 78", "cc@example.org")
+    dossier = store.get_record(record)["dossier_id"]
+    engine = FollowupEngine(store, followup_settings(load_config()), None)   # no SMS gateway configured here
+    now = datetime.now(timezone.utc)
+    for day in range(5):
+        engine.run(now + timedelta(days=day, minutes=1))
+    token = store.create_api_token("crm")
+    body = client.get(f"/api/v1/dossiers/{dossier}", headers=_auth(token)).json()
+    assert body["status"] == "waiting_for_client"
+    assert body["followup"]["state"] == "waiting_for_client"
+    message, = body["followup"]["messages"]
+    assert message["recipient"] == "+33612345678" and message["status"] == "failed"
+    portal = login(TestClient(app, follow_redirects=False), make_user(app, "admin@example.org", is_admin=True))
+    page = portal.get(f"/dossiers/{dossier}").text
+    assert "Suivi de l'assuré" in page and "En attente du client" in page
+    assert "+33612345678" in page and "Non envoyé" in page and "B8100001" in page
