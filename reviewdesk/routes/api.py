@@ -17,7 +17,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from typing import Any, Iterator, Optional
+from typing import Any, Optional
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from sqlalchemy import func, select
@@ -27,6 +27,7 @@ from outputs.integrations import ApiClient
 from outputs.tables import DOSSIER_STATUSES, REVIEW_STATUSES, Dossier, RecordRow
 from reviewdesk.api_models import (ApiError, DossierDetail, DossierPage, DossierSummary, RecordDetail, RecordPage,
                                    RecordSummary, TimelineEvent)
+from reviewdesk.web import db  # one session per request (on this sub-application's sessionmaker)
 from reviewdesk.queries import (AGE_FILTERS, QUEUE_ORDER, QueueFilter, can_see_dossier, can_see_record,
                                 dossier_events, dossier_records, queue_conditions, visible_condition)
 
@@ -52,15 +53,6 @@ class RateLimiter:
                 return max(1, int(60.0 - (now - hits[0])) + 1)
             hits.append(now)
             return None
-
-
-def db(request: Request) -> Iterator[Session]:
-    session: Session = request.app.state.sessionmaker()
-    try:
-        yield session
-    finally:
-        session.rollback()
-        session.close()
 
 
 def api_client(request: Request) -> ApiClient:
