@@ -5,6 +5,7 @@
   is published if and only if it happened. `event_key` (a UUID) is the receiver's idempotency key.
 - `webhook_deliveries`: one row per (outbox event, target URL): attempts, next try, last answer. The
   delivery worker (intake/webhooks.py) fans new outbox rows out to every configured target.
+- `oauth_tokens`: mailboxes' OAuth2 access and refresh tokens, encrypted (intake/oauth.py).
 - `api_tokens`: per-client API tokens; only the SHA-256 of the token is kept (the token is 256 random
   bits, so a plain hash is enough: no guessing, no dictionary). Scoped to channels; revocable.
 """
@@ -63,3 +64,15 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
     revoked_at: Mapped[Optional[datetime]]
     last_used_at: Mapped[Optional[datetime]]
+
+
+class OAuthToken(Base):
+    """A mailbox's OAuth2 tokens, encrypted (Fernet, key from INTAKE_OAUTH_KEY): never readable from the database."""
+    __tablename__ = "oauth_tokens"
+
+    key: Mapped[str] = mapped_column(String(500), primary_key=True)   # the mailbox's authority (user@host:port)
+    access_token: Mapped[Optional[str]] = mapped_column(Text)          # encrypted
+    refresh_token: Mapped[Optional[str]] = mapped_column(Text)         # encrypted (rotated when the server sends one)
+    expires_at: Mapped[Optional[datetime]]
+    last_error: Mapped[Optional[str]] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(default=now_utc)

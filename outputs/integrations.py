@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from foundation.errors import IntakeError
 from outputs.base import NotFoundError, StoreBase, _txt
-from outputs.integration_tables import ApiToken, OutboxEvent, WebhookDelivery
+from outputs.integration_tables import ApiToken, OAuthToken, OutboxEvent, WebhookDelivery
 from outputs.tables import now_utc, utc
 
 TOKEN_PREFIX = "itk_"
@@ -190,3 +190,28 @@ class IntegrationRoom(StoreBase):
             if row.last_used_at is None or now - utc(row.last_used_at) >= touch_every:
                 row.last_used_at = now
             return ApiClient(row.id, row.name, frozenset(row.channels or []))
+
+    # ----------------------------------------------------------------- OAuth2 tokens of mailboxes (encrypted by the caller)
+
+    def oauth_token(self, key: str) -> Optional[dict[str, Any]]:
+        with self.session(read=True) as s:
+            row = s.get(OAuthToken, key)
+            if row is None:
+                return None
+            return {"access_token": row.access_token, "refresh_token": row.refresh_token,
+                    "expires_at": utc(row.expires_at), "last_error": row.last_error}
+
+    def save_oauth_token(self, key: str, *, access_token: Optional[str] = None, refresh_token: Optional[str] = None,
+                         expires_at: Optional[datetime] = None, error: Optional[str] = None) -> None:
+        """Store new (encrypted) tokens, or only the error of a failed refresh (the old tokens stay)."""
+        with self.session() as s:
+            row = s.get(OAuthToken, key)
+            if row is None:
+                row = OAuthToken(key=_txt(key, 500))
+                s.add(row)
+            if error is None:
+                row.access_token, row.expires_at = access_token, expires_at
+                if refresh_token:
+                    row.refresh_token = refresh_token
+            row.last_error = _txt(error, 2000)
+            row.updated_at = now_utc()

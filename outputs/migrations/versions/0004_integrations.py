@@ -102,7 +102,20 @@ def upgrade() -> None:
     op.create_index("ix_followup_messages_dossier_id", "followup_messages", ["dossier_id"])
 
 
+    op.create_table(
+        "oauth_tokens",
+        sa.Column("key", sa.String(500), nullable=False),
+        sa.Column("access_token", sa.Text(), nullable=True),
+        sa.Column("refresh_token", sa.Text(), nullable=True),
+        sa.Column("expires_at", NOW, nullable=True),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("updated_at", NOW, nullable=False),
+        sa.PrimaryKeyConstraint("key", name="pk_oauth_tokens"),
+    )
+
+
 def downgrade() -> None:
+    op.drop_table("oauth_tokens")
     op.drop_table("followup_messages")
     op.drop_table("followups")
     with op.batch_alter_table("mailbox_state") as batch:
