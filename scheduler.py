@@ -160,10 +160,9 @@ class Service:
                     log.error("reading after IDLE news failed", extra={"error": _short(error)})
 
     def start_idle_watchers(self) -> list:
-        """One IDLE watcher per folder of each mailbox with `idle: true` (servers without IDLE: none runs)."""
-        from intake.sources.imap_idle import IdleWatcher
-        return [IdleWatcher(box, folder, self.on_idle_news, self.stop).start()
-                for box in self.sources.mailboxes if box.idle for folder in box.folders]
+        """One IMAP IDLE watcher per folder of each mailbox with `idle: true` (intake/sources/imap_idle.py)."""
+        from intake.sources.imap_idle import start_watchers
+        return start_watchers(self.sources.mailboxes, self.on_idle_news, self.stop, self.store)
 
     def poll_fax(self, fax: FaxDirConfig) -> int:
         from intake.sources.fax import FaxPoller

@@ -176,3 +176,10 @@ class TokenManager:
         log.info("mailbox OAuth token refreshed", extra={"mailbox": self.label,
                                                           "expires_at": grant.expires_at.isoformat()})
         return grant.access_token
+
+
+def access_token_for(box: Any, store: Any) -> Optional[str]:
+    """The XOAUTH2 access token of a mailbox with an `oauth2:` block (refreshed when due), else None."""
+    if getattr(box, "oauth2", None) is None:
+        return None
+    return TokenManager(store, box.authority(), box.oauth2, box.label).access_token()

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 from imapclient import IMAPClient
 
@@ -119,3 +119,14 @@ class IdleWatcher:
             if news is not None and news.new_mail:
                 self.notifications += 1
                 self._trigger()
+
+
+def start_watchers(mailboxes: list, on_new: Callable[[MailboxConfig], bool], stop: threading.Event,
+                   store: Any) -> list[IdleWatcher]:
+    """A started watcher per folder of each mailbox with `idle: true` (OAuth mailboxes get fresh tokens)."""
+    from intake.oauth import access_token_for
+
+    def connect_fn(box: MailboxConfig) -> IMAPClient:
+        return connect(box, access_token_for(box, store))
+    return [IdleWatcher(box, folder, on_new, stop, connect_fn=connect_fn).start()
+            for box in mailboxes if box.idle for folder in box.folders]
