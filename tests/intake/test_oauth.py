@@ -101,3 +101,49 @@ def test_no_encryption_key_no_oauth(monkeypatch, store, server):
         TokenManager(store, "k", _microsoft(server))
     with pytest.raises(ValueError):
         OAuthConfig(provider="microsoft", client_id="x", client_secret_env="S")        # no tenant
+
+
+@pytest.fixture
+def oauth_dovecot():
+    from tests.dovecot import available
+    from tests.intake.dovecot_oauth import Introspection, OAuthDovecot
+    if not available():
+        pytest.skip("dovecot is not on PATH (the setup script installs dovecot-imapd)")
+    introspection = Introspection()
+    server = OAuthDovecot(introspection)
+    yield server, introspection
+    server.stop()
+    introspection.stop()
+
+
+def test_imap_xoauth2_against_dovecot_with_tokens_refreshed_and_consent_revoked(oauth_dovecot, oauth_env, tmp_path):
+    import time
+    from foundation.errors import MailboxError
+    from intake.mailboxes import MailboxConfig
+    from intake.sources.imap import poll_mailbox
+    from outputs.mailboxes import StateTables
+    from outputs.store import Store
+    from tests.intake.test_imap import mail
+    dovecot, introspection = oauth_dovecot
+    tokens = TokenServer(expires_in=302)              # 2 s of life past the 5 min refresh margin
+    store = Store(f"sqlite:///{tmp_path}/x.db")
+    try:
+        introspection.valid.update({"access-1": "alice", "access-2": "alice"})
+        settings = dovecot.mailbox_config()
+        settings.pop("password")
+        box = MailboxConfig(**settings, oauth2=_microsoft(tokens, "refresh_token").model_dump())
+        state = StateTables(store.engine)
+        dovecot.append([mail(1)])
+        assert sum(r.stored for r in poll_mailbox(box, store, state)) == 1
+        time.sleep(2.2)
+        dovecot.append([mail(2)])
+        assert sum(r.stored for r in poll_mailbox(box, store, state)) == 1
+        assert introspection.asked == ["access-1", "access-2"]     # the refreshed token logged in
+        tokens.revoked = True
+        time.sleep(2.2)
+        with pytest.raises(MailboxError, match="consent revoked"):
+            poll_mailbox(box, store, state)
+        assert "consent revoked" in store.mailbox_states()[0]["last_error"]
+    finally:
+        store.close()
+        tokens.stop()
