@@ -94,17 +94,15 @@ def create_app(database_url: str, settings: PortalSettings | None = None, bind_h
 
     app.mount("/static", StaticFiles(directory=str(Path(__file__).with_name("static"))), name="static")
 
-    from reviewdesk.routes import account, admin, auth, dossiers, queue
-    for module in (auth, account, queue, dossiers, admin):
+    from reviewdesk.routes import account, admin, api, auth, dossiers, ops, queue
+    for module in (auth, account, queue, dossiers, admin, ops):
         app.include_router(module.router)
+    app.state.api = api.api_from_config(app.state.store, app.state.sessionmaker)  # JSON, own OpenAPI, token auth
+    app.mount("/api/v1", app.state.api)
 
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:
         return RedirectResponse("/queue", status_code=303)
-
-    @app.get("/healthz", include_in_schema=False)
-    def health() -> HTMLResponse:
-        return HTMLResponse("ok")
 
     return app
 

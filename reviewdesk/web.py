@@ -130,7 +130,8 @@ def format_event_detail(detail) -> str:
         def shown(value) -> str:
             return "—" if value in (None, "") else str(value)
         return f"{detail.get('field')} : {shown(detail.get('old'))} → {shown(detail.get('new'))}"
-    keep = ("reason", "decision", "reasons", "status", "dossier_id", "merged_into", "moved_from", "error", "uri")
+    keep = ("reason", "decision", "reasons", "status", "dossier_id", "merged_into", "moved_from", "error", "uri",
+            "state", "sms")
     parts = [f"{k} : {', '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in detail.items()
              if k in keep and v not in (None, [], "")]
     return " · ".join(parts)

@@ -51,7 +51,8 @@ def _context(session: Session, user: User, dossier: Dossier, errors: dict | None
 def dossier_view(request: Request, dossier_id: str, user: User = Depends(current_user),
                  session: Session = Depends(db)) -> Response:
     dossier = _dossier_or_404(session, user, dossier_id)
-    return render(request, "dossier.html", _context(session, user, dossier), session, user)
+    context = {**_context(session, user, dossier), "followup": request.app.state.store.followup_of(dossier_id)}
+    return render(request, "dossier.html", context, session, user)
 
 
 @router.post("/dossiers/{dossier_id}/data")
