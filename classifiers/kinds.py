@@ -96,7 +96,7 @@ def document_type(msg: ParsedMessage, segs: list[Segment], cs: Compiled, has_cla
     fhits = [p.search(new_text) for p in cs.follow_up_text]
     fhits = [h for h in fhits if h]
     if fhits:
-        follow += 1.5 + 0.5 * min(len(fhits) - 1, 2)
+        follow += 1.5 + 1.0 * min(len(fhits) - 1, 2)   # two distinct follow-up phrases are strong evidence
         signals.append(Signal(name="follow_up_text", detail=fhits[0].group(0), weight=1.5))
     if forward:
         order += 1
