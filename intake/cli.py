@@ -108,9 +108,10 @@ def _config_path(args: argparse.Namespace) -> Optional[str]:
 def cmd_extract(args: argparse.Namespace) -> int:
     from foundation.config import load_config
     from intake.executor import Executor
-    from intake.sources.files import read_tasks
+    from intake.sources.files import read_tasks, require_paths
     from rulestage.routing import route_batch
 
+    require_paths(args.paths)
     config = load_config(_config_path(args))
     with Executor(config, workers=_workers(args)) as executor:
         records = [done.record for done in executor.map(read_tasks(args.paths))]
@@ -125,6 +126,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from intake.ingest import ingest_paths
+    from intake.sources.files import require_paths
+    require_paths(args.paths)
     summary = ingest_paths(args.paths, _database_url(args), config_path=_config_path(args), workers=_workers(args))
     print(json.dumps(summary.as_dict(), ensure_ascii=False), file=sys.stderr)
     return ExitCode.ok
@@ -138,6 +141,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from intake.evaluate import evaluate_main
+    from intake.sources.files import require_paths
+    require_paths(args.paths)
     return evaluate_main(args.paths, config_path=_config_path(args), workers=_workers(args), as_json=args.json,
                          calibrate_to=args.calibrate)
 
@@ -160,13 +165,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     from intake.status import print_status
+    from outputs.db import require_existing
+    require_existing(_database_url(args))
     return print_status(_database_url(args), sys.stdout)
 
 
 def cmd_db(args: argparse.Namespace) -> int:
-    from outputs.db import current_revision, upgrade
+    from outputs.db import current_revision, require_existing, upgrade
     if args.action == "upgrade":
         upgrade(_database_url(args))
+    else:
+        require_existing(_database_url(args))
     print(current_revision(_database_url(args)))
     return ExitCode.ok
 
