@@ -32,6 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="intake", description="Reads mission orders from mail and fax, opens case files.")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress on standard error")
     sub = parser.add_subparsers(dest="command", required=True)
+    from intake import cmd_config
+    cmd_config.register(sub)
 
     p = sub.add_parser("extract", help="print one mission record per message as JSON Lines; stores nothing")
     p.add_argument("paths", nargs="+", metavar="PATH")
@@ -197,7 +199,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     from intake.logs import setup_logging
     setup_logging(verbose=args.verbose)
     try:
-        return COMMANDS[args.command](args)
+        from intake.cmd_config import load_schemas
+        load_schemas()  # every configuration section is checked strictly when the configuration is loaded
+        return (getattr(args, "handler", None) or COMMANDS[args.command])(args)
     except IntakeError as error:
         print(f"intake: {error}", file=sys.stderr)
         return error.exit_code
