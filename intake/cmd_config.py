@@ -81,7 +81,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     return ExitCode.ok
 
 
-def register(sub: argparse._SubParsersAction, formatter: Any = argparse.ArgumentDefaultsHelpFormatter) -> None:
+def register(sub: argparse._SubParsersAction, formatter: Any = argparse.HelpFormatter) -> None:
     p = sub.add_parser("config", help="check or show the business configuration (YAML)", formatter_class=formatter)
     actions = p.add_subparsers(dest="config_action", required=True)
     c = actions.add_parser("check", formatter_class=formatter,
