@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from reviewdesk.settings import PortalSettings, portal_settings
-from reviewdesk.web import TEMPLATES, LoginRequired
+from reviewdesk.web import TEMPLATES, LoginRequired, page_user
 
 log = logging.getLogger(__name__)
 
@@ -68,9 +68,10 @@ def create_app(database_url: str, settings: PortalSettings | None = None) -> Fas
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         titles = {403: "Accès refusé", 404: "Page introuvable", 405: "Méthode non permise"}
+        user, pending = page_user(request)  # a logged-in reviewer keeps the navigation bar on an error page
         return TEMPLATES.TemplateResponse(request, "error.html", {
             "status": exc.status_code, "title": titles.get(exc.status_code, "Erreur"),
-            "detail": exc.detail if isinstance(exc.detail, str) else "", "user": None, "pending_count": None,
+            "detail": exc.detail if isinstance(exc.detail, str) else "", "user": user, "pending_count": pending,
             "csrf": request.session.get("csrf", ""), "flash": None,
         }, status_code=exc.status_code, headers=getattr(exc, "headers", None))
 

@@ -63,6 +63,11 @@ def _display(value: Any) -> str:
     return str(value)
 
 
+def same_text(value: str) -> str:
+    """A submitted value as compared and stored: browsers send CRLF in a textarea, the record holds LF."""
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
 def field_rows(record: dict[str, Any], errors: dict[str, str], submitted: dict[str, str]) -> list[dict[str, Any]]:
     meta = record.get("fields") or {}
     rows = []
@@ -119,17 +124,21 @@ async def correct(request: Request, record_id: int, user: User = Depends(current
     row = _record_or_403(session, user, record_id)
     form = await request.form()
     record = row.current_json or {}
-    submitted = {name: str(form.get(name, "")) for name in validation.RECORD_FIELDS if name in form}
+    submitted = {name: same_text(str(form.get(name, ""))) for name in validation.RECORD_FIELDS if name in form}
     channel = submitted.get("channel") or record.get("channel")
     changes: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for name, raw_value in submitted.items():
-        if raw_value.strip() == _display(field_value(record, name)):
+        current = field_value(record, name)
+        if raw_value == same_text(_display(current)):
             continue
         try:
-            changes[name] = validation.validate_field(name, raw_value, channel)
+            value = validation.validate_field(name, raw_value, channel)
         except validation.FieldError as error:
             errors[name] = str(error)
+            continue
+        if value != current:  # "06 12 34 56 78" for a stored +33612345678 is no correction
+            changes[name] = value
     if errors:
         return render(request, "detail.html", _detail_context(session, user, row, errors=errors, submitted=submitted),
                       session, user, status_code=422)

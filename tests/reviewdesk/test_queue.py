@@ -146,8 +146,9 @@ def test_open_refuse_attach(admin_client, ids, store):
     dossier = admin_client.get(f"/dossiers/{dossier_id}")
     assert dossier.status_code == 200 and "Message rattaché" in dossier.text
     assert admin_client.post(f"/dossiers/{dossier_id}/close", data={"csrf_token": token}).status_code == 303
-    listing = admin_client.get(f"/dossiers?q={store.get_record(first)['claim_number'] or ''}")
-    assert dossier_id in listing.text.split("Dossiers clos")[1]
+    claim = store.get_record(first)['claim_number'] or ''
+    assert dossier_id in admin_client.get(f"/dossiers?q={claim}&status=closed").text
+    assert dossier_id not in admin_client.get(f"/dossiers?q={claim}&status=active").text
 
 
 def test_dossier_search_by_plate_and_iban_validation(admin_client, ids, store):
