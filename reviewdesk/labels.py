@@ -60,7 +60,7 @@ READ_NOTES = {
     "worker_died": "Lecture interrompue (erreur du lecteur)", "memory_limit": "Lecture interrompue (mémoire dépassée)",
 }
 # keys of an event's detail (outputs' history) and how their values read
-EVENT_KEYS = {"reason": "Motif", "decision": "Décision", "reasons": "Motifs", "status": "Statut",
+EVENT_KEYS = {"missing": "Ouvert sans", "reason": "Motif", "decision": "Décision", "reasons": "Motifs", "status": "Statut",
               "dossier_id": "Dossier", "merged_into": "Fusionné dans", "moved_from": "Déplacé depuis",
               "error": "Erreur", "uri": "Source", "queue": "File"}
 
@@ -106,7 +106,7 @@ def _source_label(uri) -> str:
     return text.replace("\\", "/").rsplit("/", 1)[-1].split("!/")[-1]
 
 
-_EVENT_VALUES = {"decision": lambda v: label(DECISIONS, v), "reasons": lambda v: label(REASONS, v),
+_EVENT_VALUES = {"missing": lambda v: field_label(v), "decision": lambda v: label(DECISIONS, v), "reasons": lambda v: label(REASONS, v),
                  "status": _status_label, "uri": _source_label, "queue": lambda v: label(QUEUES, v),
                  "error": read_note}
 
@@ -116,9 +116,14 @@ def event_detail(detail) -> str:
     if not isinstance(detail, dict):
         return ""
     if "field" in detail:
+        name = detail.get("field")
+        french = {"phone": phone_fr, "loss_date": date_fr, "amount_eur": amount_fr}.get(str(name))
+
         def shown(value) -> str:
-            return "—" if value in (None, "") else str(value)
-        return f"{field_label(detail.get('field'))} : {shown(detail.get('old'))} → {shown(detail.get('new'))}"
+            if value in (None, ""):
+                return "—"
+            return french(value) if french else str(value)
+        return f"{field_label(name)} : {shown(detail.get('old'))} → {shown(detail.get('new'))}"
     parts = []
     for key, text in EVENT_KEYS.items():
         value = detail.get(key)
@@ -138,7 +143,7 @@ def jinja_filters() -> dict:
         "event_label": lambda c: label(EVENTS, c),
         "occupancy_label": lambda c: label(OCCUPANCIES, c), "dwelling_label": lambda c: label(DWELLINGS, c),
         "read_note": read_note, "queue_label": lambda c: label(QUEUES, c), "header_label": header_label,
-        "part_label": part_label, "event_detail": event_detail, "phone_fr": phone_fr, "date_fr": date_fr, "amount_fr": amount_fr,
+        "part_label": part_label, "event_detail": event_detail, "field_label": field_label, "phone_fr": phone_fr, "date_fr": date_fr, "amount_fr": amount_fr,
     }
 
 

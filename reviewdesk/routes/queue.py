@@ -103,6 +103,7 @@ def _detail_context(session: Session, user: User, row: RecordRow, attach_q: str 
     prev_id, next_id = queries.neighbours(session, user, row)
     dossier_matches = queries.search_dossiers(session, user, attach_q, limit=20) if attach_q else None
     return {
+        "open_missing": None, "missing_now": missing_required(record),
         "row": row, "record": record, "source": source, "original": original, "fields": fields,
         "documents": documents, "events": queries.record_events(session, row), "prev_id": prev_id,
         "next_id": next_id, "refuse_reasons": refuse_reasons(), "attach_q": attach_q,
@@ -165,15 +166,32 @@ def _require_pending(row: RecordRow) -> None:
         raise HTTPException(409, "Ce message a déjà été traité.")
 
 
+def missing_required(record: dict[str, Any]) -> list[str]:
+    """The fields a dossier cannot be opened without (rules.required_fields of the record's channel, and a known
+    channel and insured's name), that the record lacks."""
+    from rulestage.settings import rule_settings
+    channel = record.get("channel") or "unknown"
+    required = rule_settings(load_config()).required_fields
+    names = list(required.get(channel, required.get("unknown", [])))
+    names += [n for n in ("channel", "last_name") if n not in names]
+    return [n for n in names if field_value(record, n) in (None, "", "unknown")]
+
+
 @router.post("/records/{record_id}/open")
-def open_dossier(request: Request, record_id: int, user: User = Depends(current_user),
-                 session: Session = Depends(db)) -> Response:
+async def open_dossier(request: Request, record_id: int, user: User = Depends(current_user),
+                       session: Session = Depends(db)) -> Response:
     row = _record_or_403(session, user, record_id)
     _require_pending(row)
+    missing = missing_required(row.current_json or {})
+    reason = same_text(str((await request.form()).get("missing_reason", "")))
+    if missing and not reason:
+        context = _detail_context(session, user, row)
+        context["open_missing"] = missing
+        return render(request, "detail.html", context, session, user, status_code=422)
     target = _after_verdict(session, user, row)
     assign_to_team(session, row.id, user)
     session.commit()
-    dossier_id = request.app.state.store.open_dossier(row.id, user.email)
+    dossier_id = request.app.state.store.open_dossier(row.id, user.email, missing=missing, reason=reason or None)
     flash(request, f"Dossier {dossier_id} ouvert.")
     return RedirectResponse(target, status_code=303)
 

@@ -124,10 +124,22 @@ def test_correction_is_recorded_with_who_and_when_and_exported(app, admin_client
 
 def test_open_refuse_attach(admin_client, ids, store):
     first, second, third = ids[0], ids[1], ids[2]
-    token = csrf_of(admin_client.get(f"/records/{first}").text)
-    assert admin_client.post(f"/records/{first}/open", data={"csrf_token": token}).status_code == 303
+    page = admin_client.get(f"/records/{first}").text
+    token = csrf_of(page)
+    assert "Manque : N° de sinistre" in page and "Ouvrir le dossier" in page, page[page.find("open-form"):][:800]
+    # A required field is missing (no claim number): the portal asks for it, or for a reason to open without.
+    asked = admin_client.post(f"/records/{first}/open", data={"csrf_token": token})
+    assert asked.status_code == 422 and "Champs obligatoires manquants : N° de sinistre" in asked.text
+    assert store.get_record(first)["decision"] == "manual_review"
+    with store.session() as session:
+        assert session.get(RecordRow, first).review_status == "pending"      # not opened
+    opened = admin_client.post(f"/records/{first}/open", data={"csrf_token": token,
+                                                               "missing_reason": "Numéro donné par téléphone"})
+    assert opened.status_code == 303
     dossier_id = store.get_record(first)["dossier_id"]
     assert dossier_id
+    history = admin_client.get(f"/records/{first}").text
+    assert "Ouvert sans : N° de sinistre · Motif : Numéro donné par téléphone" in history
     bad = admin_client.post(f"/records/{second}/refuse", data={"reason": "because", "csrf_token": token})
     assert bad.status_code == 400
     assert admin_client.post(f"/records/{second}/refuse", data={"reason": "Doublon", "csrf_token": token}).status_code == 303
