@@ -117,12 +117,18 @@ def _reap(started: dict, where: str) -> None:
     if not alive:
         return
     _LEFTOVERS.extend(f"{where}: {_describe(p)}" for p in alive)
-    for proc in alive:
+    kill_and_wait(alive)
+
+
+def kill_and_wait(procs: list, timeout: float = 10) -> None:
+    """Kill these psutil processes and reap them (used by tests that stop a server and its children)."""
+    import psutil
+    for proc in procs:
         try:
             proc.kill()
         except psutil.Error:
             pass
-    psutil.wait_procs(alive, timeout=10)
+    psutil.wait_procs(procs, timeout=timeout)
 
 
 @pytest.fixture(scope="module", autouse=True)

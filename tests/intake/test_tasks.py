@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from foundation.models import SourceRef
 from outputs.tables import Event, RawMessage, RecordRow
+from tests.conftest import kill_and_wait
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = sorted((REPO / "samples" / "messages").glob("*.eml"))[:6]
@@ -32,12 +33,7 @@ def stop_with_children(proc: subprocess.Popen, timeout: float = 60) -> None:
         proc.kill()
         proc.wait()
     _, alive = psutil.wait_procs(children, timeout=10)
-    for child in alive:
-        try:
-            child.kill()
-        except psutil.Error:
-            pass
-    psutil.wait_procs(alive, timeout=10)
+    kill_and_wait(alive)
 
 
 def redis_up() -> bool:
