@@ -51,6 +51,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     path = _path(args)
     data, marks = merged_data(path)
     problems = check_data(data, marks)
+    if not problems:  # mailboxes and fax folders (YAML and INTAKE_MAILBOXES / INTAKE_FAX_DIRS), as polling reads them
+        from foundation.errors import ConfigError
+        from intake.mailboxes import load_sources
+        try:
+            load_sources(path)
+        except ConfigError as error:
+            problems.append(str(error))
     shown = f"defaults + {path}" if path else "defaults"
     if args.json:
         print(json.dumps({"file": path, "valid": not problems, "problems": problems}, ensure_ascii=False))

@@ -93,3 +93,13 @@ def test_a_stage_settings_view_reports_unknown_keys_even_when_loaded_lazily():
     config = Config.model_validate({"rules": {"trust_treshold": 0.5}})
     with pytest.raises(ConfigError, match=r"unknown key rules.trust_treshold \(did you mean trust_threshold\?\)"):
         section_view(config, "rules", RuleSettings.model_validate)
+
+
+def test_a_mistyped_mailbox_key_is_named_with_its_line_and_no_password(tmp_path):
+    bad = tmp_path / "boxes.yaml"
+    bad.write_text("mailboxes:\n  - host: 127.0.0.1\n    user: odm\n    password: s3cret-value\n"
+                   "    security: plain\n    foldres: [INBOX]\n", encoding="utf-8")
+    result = run_intake("config", "check", str(bad), cwd=tmp_path)
+    assert result.returncode == ExitCode.config
+    assert f"{bad}:6: unknown key mailboxes.0.foldres (did you mean folders?)" in result.stderr
+    assert "s3cret-value" not in result.stderr + result.stdout
