@@ -12,7 +12,7 @@ from typing import Any, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from foundation.config import section_view
+from foundation.config import register_section, section_view
 
 FLAGS = re.IGNORECASE | re.MULTILINE
 
@@ -88,7 +88,7 @@ def compile_any(patterns: list[str]) -> Optional[re.Pattern[str]]:
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="ignore", arbitrary_types_allowed=True)
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
 
 
 class ChannelProfile(_Model):
@@ -204,6 +204,9 @@ class ClassifierSettings(_Model):
     name_particles: list[str] = Field(default_factory=list)
     confidence: Confidence = Field(default_factory=Confidence)
     trust: TrustSettings = Field(default_factory=TrustSettings)
+
+
+register_section("classifiers", ClassifierSettings)
 
 
 class Compiled:
