@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterator, Optional
 
-from foundation.errors import ExitCode, IntakeError
+from foundation.errors import DatabaseError, ExitCode, IntakeError
 from intake.ingest import ReadSummary, process_raw_ids
 from intake.mailboxes import FaxDirConfig, MailboxConfig, SourceSettings, Sources, load_sources
 
@@ -30,6 +30,9 @@ log = logging.getLogger("intake.scheduler")
 PROCESS_CHUNK = 10            # raws read between two looks at the stop flag
 MAX_ATTEMPTS = 3              # a raw that failed this many times stays `failed` (visible in `intake status`)
 REMINDER_INTERVAL_S = 3600.0
+HEARTBEAT_S = 30.0            # how often a held lease checks it is still held
+DB_BACKOFF_BASE_S = 2.0       # database down: next try after 2, 4, 8 ... s
+DB_BACKOFF_MAX_S = 300.0
 
 
 class Service:
@@ -54,38 +57,44 @@ class Service:
         self._fax_pollers: dict[str, Any] = {}
         self._failures: dict[str, int] = {}
         self._not_before: dict[str, float] = {}
+        self.database = DatabaseHealth()
 
     # ----------------------------------------------------------------- leases
 
     @contextmanager
     def lease(self, name: str, ttl_s: float) -> Iterator[bool]:
-        """Hold the named lease for the block (renewed every ttl/3 by a thread); yields False if taken."""
-        if not self.store.acquire_lease(name, self.holder, ttl_s):
+        """Hold the named lease for the block; yields False if a live process holds it.
+
+        The lease frees itself when its holder dies (a PostgreSQL session advisory lock, an flock beside
+        the SQLite file: outputs/leases.py), so a restart after a crash polls at once. A thread checks every
+        HEARTBEAT_S that it is still held. Raises DatabaseError when the database cannot be reached."""
+        held = self.store.take_lease(name, self.holder, ttl_s)
+        if held is None:
             yield False
             return
         done = threading.Event()
 
-        def renew() -> None:
-            while not done.wait(ttl_s / 3):
+        def heartbeat() -> None:
+            lost = False
+            while not done.wait(min(HEARTBEAT_S, ttl_s / 3)):
                 try:
-                    if not self.store.acquire_lease(name, self.holder, ttl_s):
-                        log.error("lease lost while working", extra={"lease": name})
-                except Exception as error:  # noqa: BLE001 - keep working; the lease just expires
-                    log.warning("lease renewal failed", extra={"lease": name, "error": str(error)})
+                    alive = held.alive()
+                except Exception:  # noqa: BLE001 - a row lease whose renewal failed
+                    alive = False
+                if not alive and not lost and not done.is_set():
+                    lost = True
+                    log.error("lease lost while working", extra={"lease": name})
 
-        renewer = threading.Thread(target=renew, name=f"lease:{name}", daemon=True)
-        renewer.start()
+        beat = threading.Thread(target=heartbeat, name=f"lease:{name}", daemon=True)
+        beat.start()
         try:
             yield True
         finally:
             done.set()
-            renewer.join(5)
-            try:
-                self.store.release_lease(name, self.holder)
-            except Exception:  # noqa: BLE001 - it expires by itself
-                pass
+            beat.join(5)
+            held.release()
 
-    # ----------------------------------------------------------------- back-off per source
+    # ----------------------------------------------------------------- back-off per source, and the database
 
     def _due(self, key: str) -> bool:
         return time.monotonic() >= self._not_before.get(key, 0.0)
@@ -100,28 +109,51 @@ class Service:
         self._failures.pop(key, None)
         self._not_before.pop(key, None)
 
+    @contextmanager
+    def database_guard(self) -> Iterator[None]:
+        """Around each job: a database failure is one warning per outage and a back-off, not a traceback
+        per job; the first job that gets through again says so in one line."""
+        try:
+            yield
+        except Exception as error:
+            if not is_database_error(error):
+                raise
+            self.database.failed(error)
+        else:
+            self.database.answered()
+
     # ----------------------------------------------------------------- jobs
 
     def poll_mailbox(self, box: MailboxConfig) -> int:
-        """One poll of one mailbox under its lease; returns the number of new raws (0 when skipped)."""
+        """One poll of one mailbox under its lease; returns the number of new raws stored (0 when skipped),
+        also when the poll failed part-way."""
+        key = f"imap:{box.authority()}"
+        if self.stop.is_set() or not self._due(key) or not self.database.due():
+            return 0
+        progress: dict[str, Any] = {}
+        with self.database_guard():
+            return self._poll_mailbox(box, key, progress)
+        return _stored(progress)
+
+    def _poll_mailbox(self, box: MailboxConfig, key: str, progress: dict[str, Any]) -> int:
         from intake.sources.imap import poll_mailbox
 
-        key = f"imap:{box.authority()}"
-        if self.stop.is_set() or not self._due(key):
-            return 0
         with self.lease(f"poll:{key}", ttl_s=max(120.0, 3 * box.interval_s)) as mine:
             if not mine:
                 log.info("mailbox is being polled by another process; skipped", extra={"mailbox": box.label})
                 return 0
             try:
-                results = poll_mailbox(box, self.store, self.state, stop=self.stop)
+                poll_mailbox(box, self.store, self.state, stop=self.stop, progress=progress)
             except Exception as error:  # noqa: BLE001 - logged, retried later with back-off
+                if is_database_error(error):
+                    raise
                 self._failed(key, box.interval_s)
                 log.error("mailbox poll failed", extra={"mailbox": box.label, "error": _short(error),
+                                                       "stored": _stored(progress),
                                                        "failures": self._failures[key]})
-                return 0
+                return _stored(progress)
         self._succeeded(key)
-        return sum(r.stored for r in results)
+        return _stored(progress)
 
     def poll_fax(self, fax: FaxDirConfig) -> int:
         from intake.sources.fax import FaxPoller
@@ -129,8 +161,13 @@ class Service:
         poller = self._fax_pollers.get(fax.path)
         if poller is None:
             poller = self._fax_pollers[fax.path] = FaxPoller(fax, self.store, self.state, stop=self.stop)
-        if self.stop.is_set() or not self._due(poller.key):
+        if self.stop.is_set() or not self._due(poller.key) or not self.database.due():
             return 0
+        with self.database_guard():
+            return self._poll_fax(fax, poller)
+        return 0
+
+    def _poll_fax(self, fax: FaxDirConfig, poller: Any) -> int:
         with self.lease(f"poll:{poller.key}", ttl_s=max(120.0, 3 * fax.interval_s)) as mine:
             if not mine:
                 return 0
@@ -138,12 +175,11 @@ class Service:
                 result = poller.poll()
                 self.state.polled(poller.key, "; ".join(result.errors) or None)
             except Exception as error:  # noqa: BLE001
+                if is_database_error(error):
+                    raise
                 self._failed(poller.key, fax.interval_s)
                 log.error("fax folder poll failed", extra={"folder": fax.path, "error": _short(error)})
-                try:
-                    self.state.polled(poller.key, _short(error))
-                except Exception:  # noqa: BLE001 - the database may be what failed
-                    pass
+                self.state.polled(poller.key, _short(error))
                 return 0
         self._succeeded(poller.key)
         return result.stored
@@ -162,29 +198,33 @@ class Service:
         Only one thread per process reads at a time (others return at once), and only one process per
         database (a lease), so a raw is never read twice concurrently."""
         total = ReadSummary()
-        if not self._process_lock.acquire(blocking=False):
+        if not self.database.due() or not self._process_lock.acquire(blocking=False):
             return total
         try:
-            with self.lease("process-pending", ttl_s=600.0) as mine:
-                if not mine:
-                    return total
-                budget = limit if limit is not None else self.settings.process_limit
-                retried: set[int] = set()
-                while budget > 0 and not self.stop.is_set():
-                    ids = self.store.pending_raw_ids(limit=min(PROCESS_CHUNK, budget))
-                    if not ids:
-                        ids = [i for i in self._retryable() if i not in retried][:min(PROCESS_CHUNK, budget)]
-                        retried.update(ids)
-                    if not ids:
-                        break
-                    done = process_raw_ids(self.store, self.executor().map, ids)
-                    budget -= len(ids)
-                    total.add(done)
+            with self.database_guard():
+                self._process_pending(limit, total)
         finally:
             self._process_lock.release()
         if total.processed or total.failed:
             log.info("messages read", extra=total.as_dict())
         return total
+
+    def _process_pending(self, limit: Optional[int], total: "ReadSummary") -> None:
+        with self.lease("process-pending", ttl_s=600.0) as mine:
+            if not mine:
+                return
+            budget = limit if limit is not None else self.settings.process_limit
+            retried: set[int] = set()
+            while budget > 0 and not self.stop.is_set():
+                ids = self.store.pending_raw_ids(limit=min(PROCESS_CHUNK, budget))
+                if not ids:
+                    ids = [i for i in self._retryable() if i not in retried][:min(PROCESS_CHUNK, budget)]
+                    retried.update(ids)
+                if not ids:
+                    break
+                done = process_raw_ids(self.store, self.executor().map, ids)
+                budget -= len(ids)
+                total.add(done)
 
     def _retryable(self) -> list[int]:
         return self.store.retryable_raw_ids(max_attempts=MAX_ATTEMPTS, limit=100)
@@ -212,10 +252,12 @@ class Service:
         steps = ["call_1", "call_2", "call_3", "sms_waiting_for_client"]
         now = datetime.now(timezone.utc)
         added = 0
-        with self.lease("reminders", ttl_s=300.0) as mine:
-            if not mine:
-                return 0
-            added = self.store.add_due_reminders(steps, every, now, stop=self.stop)
+        if not self.database.due():
+            return 0
+        with self.database_guard():
+            with self.lease("reminders", ttl_s=300.0) as mine:
+                if mine:
+                    added = self.store.add_due_reminders(steps, every, now, stop=self.stop)
         if added:
             log.info("reminders due", extra={"reminders": added})
         return added
@@ -224,6 +266,63 @@ class Service:
         if self._executor is not None:
             self._executor.close()
         self.store.close()
+
+
+def _stored(progress: dict[str, Any]) -> int:
+    return sum(result.stored for result in progress.values())
+
+
+def is_database_error(error: BaseException) -> bool:
+    """The store's own error, or a driver error that escaped it (the state writer uses the engine)."""
+    from sqlalchemy.exc import DBAPIError
+    return isinstance(error, (DatabaseError, DBAPIError))
+
+
+class DatabaseHealth:
+    """One warning when the database stops answering, exponential back-off while it does not (every job
+    waits for the next try instead of hitting it), one line when it answers again."""
+
+    def __init__(self, base_s: float = DB_BACKOFF_BASE_S, cap_s: float = DB_BACKOFF_MAX_S):
+        self.base_s, self.cap_s = base_s, cap_s
+        self.failures = 0
+        self.outages = 0
+        self._down_since: Optional[float] = None
+        self._not_before = 0.0
+        self._mutex = threading.Lock()
+
+    @property
+    def down(self) -> bool:
+        return self._down_since is not None
+
+    def due(self) -> bool:
+        return time.monotonic() >= self._not_before
+
+    def failed(self, error: BaseException) -> None:
+        from intake.sources.imap import backoff_delay
+        with self._mutex:
+            self.failures += 1
+            delay = backoff_delay(self.failures, base=self.base_s, cap=self.cap_s)
+            self._not_before = time.monotonic() + delay
+            if self._down_since is None:
+                self._down_since = time.monotonic()
+                self.outages += 1
+                log.warning("database unreachable: jobs paused, retrying with back-off",
+                            extra={"error": _short(error), "retry_in_s": round(delay, 1)})
+            else:
+                log.debug("database still unreachable", extra={"error": _short(error), "tries": self.failures,
+                                                               "retry_in_s": round(delay, 1)})
+
+    def answered(self) -> None:
+        if self._down_since is None:
+            return
+        with self._mutex:
+            if self._down_since is None:
+                return
+            log.warning("database reachable again", extra={"outage_s": round(time.monotonic() - self._down_since, 1),
+                                                           "tries": self.failures})
+            self._down_since = None
+            self.failures = 0
+            self._not_before = 0.0
 
 
 def _short(error: BaseException) -> str:
@@ -245,6 +344,8 @@ def poll_once(database_url: str, config_path: Optional[str] = None, *, process: 
         new = service.poll_all()
         summary = service.process_pending() if process else None
         log.info("poll done", extra={"new": new, **(summary.as_dict() if summary else {})})
+        if service.database.down:
+            return ExitCode.database
         return ExitCode.mailbox if service._failures else ExitCode.ok
     finally:
         service.close()

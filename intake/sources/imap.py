@@ -131,10 +131,11 @@ class MailboxPoller:
         """Overridable: tests wrap the client to cut the connection at a chosen moment."""
         return connect(self.box)
 
-    def poll(self) -> list[FolderResult]:
+    def poll(self, progress: Optional[dict[str, FolderResult]] = None) -> list[FolderResult]:
         """Poll every folder once. Survives a few connection drops (reconnecting with back-off); a folder's
-        progress is in the database, so a reconnect resumes where the drop happened."""
-        results: dict[str, FolderResult] = {}
+        progress is in the database, so a reconnect resumes where the drop happened. `progress`, when
+        given, is filled as the poll goes: after a failure part-way it still tells what was stored."""
+        results: dict[str, FolderResult] = progress if progress is not None else {}
         done: set[str] = set()
         failures = 0
         while True:
@@ -336,11 +337,14 @@ class MailboxPoller:
 
 
 def poll_mailbox(box: MailboxConfig, store: Any, state: StateTables,
-                 stop: Optional[threading.Event] = None) -> list[FolderResult]:
-    """Poll one mailbox once, recording the poll (time, error) in `mailbox_state` for each folder."""
+                 stop: Optional[threading.Event] = None,
+                 progress: Optional[dict[str, FolderResult]] = None) -> list[FolderResult]:
+    """Poll one mailbox once, recording the poll (time, error) in `mailbox_state` for each folder.
+    `progress` (folder key -> result) is filled as the poll goes, so a caller knows what was stored even
+    when the poll raises part-way."""
     poller = MailboxPoller(box, store, state, stop=stop)
     try:
-        results = poller.poll()
+        results = poller.poll(progress)
     except Exception as error:
         message = f"{type(error).__name__}: {_text(error)}"
         for folder in box.folders:
