@@ -2,9 +2,11 @@
 
 `intake poll` runs one round now (`poll_once`); `intake run` runs them on APScheduler 3 with the review
 portal beside (`run_service`). Two guards keep one mailbox from being polled twice at once:
-`max_instances=1` per job inside a process, and a lease row in the database across processes (two
-`intake run` on two machines, or a `poll` started by hand while the service runs). The lease expires by
-itself when its holder dies, and is renewed while a long poll runs.
+`max_instances=1` per job inside a process, and a lease across processes (two `intake run` on two
+machines, or a `poll` started by hand while the service runs). The lease frees itself the moment its
+holder dies (a PostgreSQL session advisory lock, an flock beside the SQLite file: outputs/leases.py), so a
+restart right after a crash polls at once. A database outage pauses the jobs with back-off and one warning
+(intake/outage.py), and a poll that fails part-way still reports what it stored.
 
 After each poll the pending raws are read through the pure pipeline (`intake.ingest`), in Date order, a few
 at a time so SIGINT/SIGTERM stops after the current message. A raw whose reading failed is retried a few
@@ -21,8 +23,9 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterator, Optional
 
-from foundation.errors import DatabaseError, ExitCode, IntakeError
+from foundation.errors import ExitCode, IntakeError
 from intake.ingest import ReadSummary, process_raw_ids
+from intake.outage import DatabaseHealth, is_database_error, short_error as _short
 from intake.mailboxes import FaxDirConfig, MailboxConfig, SourceSettings, Sources, load_sources
 
 log = logging.getLogger("intake.scheduler")
@@ -31,8 +34,6 @@ PROCESS_CHUNK = 10            # raws read between two looks at the stop flag
 MAX_ATTEMPTS = 3              # a raw that failed this many times stays `failed` (visible in `intake status`)
 REMINDER_INTERVAL_S = 3600.0
 HEARTBEAT_S = 30.0            # how often a held lease checks it is still held
-DB_BACKOFF_BASE_S = 2.0       # database down: next try after 2, 4, 8 ... s
-DB_BACKOFF_MAX_S = 300.0
 
 
 class Service:
@@ -163,24 +164,27 @@ class Service:
             poller = self._fax_pollers[fax.path] = FaxPoller(fax, self.store, self.state, stop=self.stop)
         if self.stop.is_set() or not self._due(poller.key) or not self.database.due():
             return 0
+        from intake.sources.fax import FaxResult
+        progress = FaxResult(key=poller.key)
         with self.database_guard():
-            return self._poll_fax(fax, poller)
-        return 0
+            return self._poll_fax(fax, poller, progress)
+        return progress.stored
 
-    def _poll_fax(self, fax: FaxDirConfig, poller: Any) -> int:
+    def _poll_fax(self, fax: FaxDirConfig, poller: Any, progress: Any) -> int:
         with self.lease(f"poll:{poller.key}", ttl_s=max(120.0, 3 * fax.interval_s)) as mine:
             if not mine:
                 return 0
             try:
-                result = poller.poll()
+                result = poller.poll(progress)
                 self.state.polled(poller.key, "; ".join(result.errors) or None)
             except Exception as error:  # noqa: BLE001
                 if is_database_error(error):
                     raise
                 self._failed(poller.key, fax.interval_s)
-                log.error("fax folder poll failed", extra={"folder": fax.path, "error": _short(error)})
+                log.error("fax folder poll failed", extra={"folder": fax.path, "error": _short(error),
+                                                           "stored": progress.stored})
                 self.state.polled(poller.key, _short(error))
-                return 0
+                return progress.stored
         self._succeeded(poller.key)
         return result.stored
 
@@ -271,63 +275,6 @@ class Service:
 def _stored(progress: dict[str, Any]) -> int:
     return sum(result.stored for result in progress.values())
 
-
-def is_database_error(error: BaseException) -> bool:
-    """The store's own error, or a driver error that escaped it (the state writer uses the engine)."""
-    from sqlalchemy.exc import DBAPIError
-    return isinstance(error, (DatabaseError, DBAPIError))
-
-
-class DatabaseHealth:
-    """One warning when the database stops answering, exponential back-off while it does not (every job
-    waits for the next try instead of hitting it), one line when it answers again."""
-
-    def __init__(self, base_s: float = DB_BACKOFF_BASE_S, cap_s: float = DB_BACKOFF_MAX_S):
-        self.base_s, self.cap_s = base_s, cap_s
-        self.failures = 0
-        self.outages = 0
-        self._down_since: Optional[float] = None
-        self._not_before = 0.0
-        self._mutex = threading.Lock()
-
-    @property
-    def down(self) -> bool:
-        return self._down_since is not None
-
-    def due(self) -> bool:
-        return time.monotonic() >= self._not_before
-
-    def failed(self, error: BaseException) -> None:
-        from intake.sources.imap import backoff_delay
-        with self._mutex:
-            self.failures += 1
-            delay = backoff_delay(self.failures, base=self.base_s, cap=self.cap_s)
-            self._not_before = time.monotonic() + delay
-            if self._down_since is None:
-                self._down_since = time.monotonic()
-                self.outages += 1
-                log.warning("database unreachable: jobs paused, retrying with back-off",
-                            extra={"error": _short(error), "retry_in_s": round(delay, 1)})
-            else:
-                log.debug("database still unreachable", extra={"error": _short(error), "tries": self.failures,
-                                                               "retry_in_s": round(delay, 1)})
-
-    def answered(self) -> None:
-        if self._down_since is None:
-            return
-        with self._mutex:
-            if self._down_since is None:
-                return
-            log.warning("database reachable again", extra={"outage_s": round(time.monotonic() - self._down_since, 1),
-                                                           "tries": self.failures})
-            self._down_since = None
-            self.failures = 0
-            self._not_before = 0.0
-
-
-def _short(error: BaseException) -> str:
-    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
-    return f"{type(error).__name__}: {text}"[:500]
 
 
 # --------------------------------------------------------------------------- entry points

@@ -102,6 +102,8 @@ def test_poll_right_after_sigkill_takes_the_rest_at_once(dovecot, db_url, tmp_pa
     done = poll_done(second.stderr)
     assert int(done["new"]) == total - before
     stored = shas(db_url)
+    print(f"\nFIGURES sigkill: first stored {before}, restart new={done['new']}, total={len(stored)} "
+          f"unique={len(set(stored))} of {total}")
     assert len(stored) == total == len(set(stored))                 # none lost, none doubled
     assert dovecot.count("INBOX") == 0 and dovecot.count("Processed") == total
 
@@ -164,6 +166,7 @@ def test_database_outage_one_warning_back_off_one_line_on_recovery(dovecot, priv
     assert text.count("database reachable again") == 1, text[-5000:]
     # back-off: far fewer tries than jobs (one job a second during the outage)
     tries = len(re.findall(r"database still unreachable", outage_log)) + 1
+    print(f"\nFIGURES outage: {outage_s:.0f} s down, {tries} tries, stored={len(shas(url))} of 6")
     assert tries <= 6, f"{tries} tries in {outage_s:.0f} s"
     stored = shas(url)
     assert len(stored) == 6 == len(set(stored))
@@ -196,6 +199,8 @@ def test_poll_failing_part_way_reports_what_it_stored(dovecot, private_pg, tmp_p
     assert 20 <= stored < total
     assert proc.returncode == 5, text[-3000:]                    # ExitCode.database
     assert "Traceback" not in text, text[-3000:]
+    print(f"\nFIGURES part-way: reported new={poll_done(text)['new']} stored={stored} "
+          f"moved={dovecot.count('Processed')} left={dovecot.count('INBOX')} of {total}")
     assert int(poll_done(text)["new"]) == stored, text[-3000:]
     # Nothing left the INBOX that is not stored; the next poll takes the rest.
     assert dovecot.count("Processed") <= stored
