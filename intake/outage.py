@@ -59,10 +59,10 @@ class DatabaseHealth:
             if self._down_since is None:
                 self._down_since = time.monotonic()
                 self.outages += 1
-                log.warning("database unreachable: jobs paused, retrying with back-off",
+                log.warning("database unavailable: jobs paused, retrying with back-off",
                             extra={"error": short_error(error), "retry_in_s": round(delay, 1)})
             else:
-                log.debug("database still unreachable", extra={"error": short_error(error), "tries": self.failures,
+                log.debug("database still unavailable", extra={"error": short_error(error), "tries": self.failures,
                                                                "retry_in_s": round(delay, 1)})
 
     def answered(self) -> None:
@@ -71,7 +71,7 @@ class DatabaseHealth:
         with self._mutex:
             if self._down_since is None:
                 return
-            log.warning("database reachable again", extra={"outage_s": round(time.monotonic() - self._down_since, 1),
+            log.warning("database available again", extra={"outage_s": round(time.monotonic() - self._down_since, 1),
                                                            "tries": self.failures})
             self._down_since = None
             self.failures = 0
