@@ -77,11 +77,15 @@ def poll_done(log_text: str) -> dict:
 def test_poll_right_after_sigkill_takes_the_rest_at_once(dovecot, db_url, tmp_path):
     """`intake poll` SIGKILLed mid-batch, then an immediate `intake poll`: it must not find the dead
     process's lease and skip for minutes; it stores the rest, each message once, and exits 0."""
+    kill_then_poll_again(dovecot, db_url, tmp_path)
+
+
+def kill_then_poll_again(server, db_url: str, tmp_path: Path, total: int = 40) -> dict:
+    """The kill test on any IMAP server fixture (tests.dovecot, tests.cyrus); returns the figures."""
     from outputs.store import Store
-    total = 40
-    dovecot.append([mail(i, body="x" * 2000) for i in range(total)])
+    server.append([mail(i, body="x" * 2000) for i in range(total)])
     Store(db_url).close()
-    env = env_for(dovecot, batch_size=5)
+    env = env_for(server, batch_size=5)
     with open(tmp_path / "first.log", "w") as first_log:
         first = subprocess.Popen(intake("poll", "--database", db_url), env=env, cwd=REPO, stderr=first_log)
         try:
@@ -105,7 +109,8 @@ def test_poll_right_after_sigkill_takes_the_rest_at_once(dovecot, db_url, tmp_pa
     print(f"\nFIGURES sigkill: first stored {before}, restart new={done['new']}, total={len(stored)} "
           f"unique={len(set(stored))} of {total}")
     assert len(stored) == total == len(set(stored))                 # none lost, none doubled
-    assert dovecot.count("INBOX") == 0 and dovecot.count("Processed") == total
+    assert server.count("INBOX") == 0 and server.count("Processed") == total
+    return {"first": before, "restart": int(done["new"]), "stored": len(stored), "unique": len(set(stored))}
 
 
 def test_a_live_holder_still_keeps_a_second_poller_out(dovecot, db_url):
