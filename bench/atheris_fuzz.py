@@ -22,7 +22,7 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 import atheris  # noqa: E402
 
-with atheris.instrument_imports(include=["parsers"]):
+with atheris.instrument_imports(include=["parsers", "tnefparse", "olefile", "html5lib", "bs4", "email"]):
     from parsers.html import html_to_text
     from parsers.images import read_image
     from parsers.mime import parse_email
@@ -51,6 +51,22 @@ TARGETS = {
 }
 
 
+def _attachments(corpus: Path, subtypes: tuple[str, ...]) -> None:
+    import email
+    from email import policy
+    for n, path in enumerate(p for p in seeds() if p.suffix.lower() == ".eml"):
+        try:
+            message = email.message_from_bytes(path.read_bytes(), policy=policy.compat32)
+            parts = [p for p in message.walk() if any(t in p.get_content_type() for t in subtypes)
+                     or str(p.get_filename() or "").lower().endswith((".dat", ".msg"))]
+            for k, part in enumerate(parts):
+                data = part.get_payload(decode=True)
+                if data:
+                    (corpus / f"att{n:04d}-{k}.bin").write_bytes(data)
+        except Exception:  # noqa: BLE001 - a broken seed is just not a seed
+            continue
+
+
 def main() -> None:
     if len(sys.argv) < 2 or sys.argv[1] not in TARGETS:
         sys.exit(f"usage: {sys.argv[0]} {{{'|'.join(TARGETS)}}} [libFuzzer options] [corpus folder]")
@@ -59,6 +75,8 @@ def main() -> None:
     corpus = Path(tempfile.mkdtemp(prefix=f"atheris-{name}-"))
     for n, path in enumerate(p for p in seeds() if p.suffix.lower() in suffixes):
         shutil.copy(path, corpus / f"{n:04d}{path.suffix}")
+    if name in ("tnef", "msg"):  # the attachments themselves (winmail.dat, .msg) out of the seed mails
+        _attachments(corpus, {"tnef": ("ms-tnef", "tnef"), "msg": ("vnd.ms-outlook",)}[name])
 
     def one(data: bytes) -> None:
         try:

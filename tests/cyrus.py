@@ -15,9 +15,8 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
-from typing import Optional
 
-from tests.dovecot import PASSWORD, free_port
+from tests.dovecot import PASSWORD, ImapServer, free_port
 
 BIN = Path("/usr/lib/cyrus/bin")
 
@@ -57,7 +56,7 @@ def available() -> bool:
     return (BIN / "master").exists() and shutil.which("saslpasswd2") is not None
 
 
-class Cyrus:
+class Cyrus(ImapServer):
     """One running Cyrus with the user alice (and the admin cyrus), password `secret`."""
 
     def __init__(self, users: tuple[str, ...] = ("alice",), suppress: tuple[str, ...] = ()):
@@ -79,7 +78,7 @@ class Cyrus:
              "-p", str(self.dir / "master.pid")],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         self._wait_listening()
-        admin = self._client("cyrus")
+        admin = self.client("cyrus")
         try:
             for user in users:
                 admin.create_folder(f"user/{user}")
@@ -99,33 +98,7 @@ class Cyrus:
                 time.sleep(0.1)
         raise RuntimeError("cyrus did not start listening")
 
-    # ----------------------------------------------------------------- the same helpers as tests.dovecot
-
-    def _client(self, user: str):
-        from imapclient import IMAPClient
-        c = IMAPClient("127.0.0.1", port=self.port, ssl=False, timeout=30)
-        c.login(user, PASSWORD)
-        return c
-
-    def client(self, user: str = "alice"):
-        return self._client(user)
-
-    def append(self, messages: list[bytes], folder: str = "INBOX", user: str = "alice", flags: tuple = ()) -> None:
-        c = self.client(user)
-        try:
-            for raw in messages:
-                c.append(folder, raw, flags=flags)
-        finally:
-            c.logout()
-
-    def count(self, folder: str = "INBOX", user: str = "alice") -> int:
-        c = self.client(user)
-        try:
-            if not c.folder_exists(folder):
-                return 0
-            return int(c.folder_status(folder, ["MESSAGES"])[b"MESSAGES"])
-        finally:
-            c.logout()
+    # ----------------------------------------------------------------- helpers (the others: tests.dovecot.ImapServer)
 
     def capabilities(self) -> set[str]:
         c = self.client()
@@ -133,10 +106,6 @@ class Cyrus:
             return {cap.decode() for cap in c.capabilities()}
         finally:
             c.logout()
-
-    def mailbox_config(self, user: str = "alice", **overrides) -> dict:
-        return {"host": "127.0.0.1", "port": self.port, "security": "plain", "user": user,
-                "password": PASSWORD, "folders": ["INBOX"], "move_to": "Processed", **overrides}
 
     def stop(self) -> None:
         try:
@@ -149,7 +118,3 @@ class Cyrus:
             except (OSError, subprocess.TimeoutExpired):
                 pass
         shutil.rmtree(self.dir, ignore_errors=True)
-
-
-def start(suppress: tuple[str, ...] = ()) -> Optional[Cyrus]:
-    return Cyrus(suppress=suppress) if available() else None

@@ -8,6 +8,15 @@ from outputs.mailboxes import StateTables
 from tests.intake.test_imap import mail, poller, stored
 
 
+def make_folder(dovecot, folder: str, messages: list[bytes]) -> None:
+    c = dovecot.client()
+    try:
+        c.create_folder(folder)
+    finally:
+        c.logout()
+    dovecot.append(messages, folder=folder)
+
+
 def recreate(dovecot, folder: str, messages: list[bytes]) -> None:
     c = dovecot.client()
     try:
@@ -35,10 +44,7 @@ def test_uidvalidity_change_with_new_mail_and_unmoved_leftovers(dovecot, store):
 
 
 def test_folder_recreated_between_polls_with_lower_uids(dovecot, store):
-    c = dovecot.client()
-    c.create_folder("Sinistres")
-    c.logout()
-    dovecot.append([mail(i) for i in range(6)], folder="Sinistres")
+    make_folder(dovecot, "Sinistres", [mail(i) for i in range(6)])
     p = poller(dovecot, store, folders=["Sinistres"])
     assert p.poll()[0].stored == 6
     recreate(dovecot, "Sinistres", [mail(i) for i in range(10, 13)])   # UIDs 1..3 again, below last_uid 6
@@ -49,10 +55,7 @@ def test_folder_recreated_between_polls_with_lower_uids(dovecot, store):
 
 
 def test_deleted_folder_is_an_error_of_that_folder_only(dovecot, store):
-    c = dovecot.client()
-    c.create_folder("Sinistres")
-    c.logout()
-    dovecot.append([mail(i) for i in range(2)], folder="Sinistres")
+    make_folder(dovecot, "Sinistres", [mail(i) for i in range(2)])
     box = MailboxConfig(**dovecot.mailbox_config(folders=["Sinistres", "INBOX"]))
     state = StateTables(store.engine)
     assert sum(r.stored for r in poll_mailbox(box, store, state)) == 2
@@ -82,10 +85,7 @@ class RecreatingPoller(MailboxPoller):
 
 
 def test_folder_recreated_in_the_middle_of_a_poll(dovecot, store):
-    c = dovecot.client()
-    c.create_folder("Sinistres")
-    c.logout()
-    dovecot.append([mail(i) for i in range(10)], folder="Sinistres")
+    make_folder(dovecot, "Sinistres", [mail(i) for i in range(10)])
     box = MailboxConfig(**dovecot.mailbox_config(folders=["Sinistres"], batch_size=2))
     fresh = [mail(i) for i in range(30, 34)]
     p = RecreatingPoller(box, store, StateTables(store.engine), dovecot=dovecot, folder="Sinistres", fresh=fresh)
