@@ -18,7 +18,10 @@ from pathlib import Path
 
 from tests.dovecot import PASSWORD, ImapServer, free_port
 
-BIN = Path("/usr/lib/cyrus/bin")
+BIN = Path("/usr/lib/cyrus/bin")                       # master, ctl_cyrusdb: package cyrus-common
+# imapd: package cyrus-imapd, which Debian declares in conflict with dovecot-imapd (both "imap-server"), so it
+# is unpacked beside, not installed (scripts/setup.sh: dpkg-deb -x into /opt/cyrus-imapd).
+IMAPD_CANDIDATES = (Path("/opt/cyrus-imapd/usr/lib/cyrus/bin/imapd"), BIN / "imapd")
 
 IMAPD_CONF = """configdirectory: {d}/conf
 partition-default: {d}/spool
@@ -43,7 +46,7 @@ CYRUS_CONF = """START {{
   recover cmd="ctl_cyrusdb -r -C {d}/imapd.conf"
 }}
 SERVICES {{
-  imap cmd="imapd -C {d}/imapd.conf" listen="127.0.0.1:{port}" prefork=1
+  imap cmd="{imapd} -C {d}/imapd.conf" listen="127.0.0.1:{port}" prefork=1
 }}
 EVENTS {{
 }}
@@ -52,8 +55,12 @@ DAEMON {{
 """
 
 
+def imapd() -> Path | None:
+    return next((p for p in IMAPD_CANDIDATES if p.exists()), None)
+
+
 def available() -> bool:
-    return (BIN / "master").exists() and shutil.which("saslpasswd2") is not None
+    return (BIN / "master").exists() and imapd() is not None and shutil.which("saslpasswd2") is not None
 
 
 class Cyrus(ImapServer):
@@ -68,7 +75,7 @@ class Cyrus(ImapServer):
         line = f"suppress_capabilities: {' '.join(suppress)}" if suppress else ""
         self.conf = self.dir / "imapd.conf"
         self.conf.write_text(IMAPD_CONF.format(d=self.dir, port=self.port, suppress=line))
-        (self.dir / "cyrus.conf").write_text(CYRUS_CONF.format(d=self.dir, port=self.port))
+        (self.dir / "cyrus.conf").write_text(CYRUS_CONF.format(d=self.dir, port=self.port, imapd=imapd()))
         for user in ("cyrus", *users):
             subprocess.run(["saslpasswd2", "-p", "-c", "-f", str(self.dir / "sasldb2"), "-u", "localhost", user],
                            input=PASSWORD.encode(), check=True, capture_output=True)
