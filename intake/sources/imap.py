@@ -241,6 +241,9 @@ class MailboxPoller:
                 if self.stop.is_set():
                     break
                 last_uid = self._take(client, folder, key, uidvalidity, part, last_uid, rescan, result)
+        if known.uidvalidity is not None and known.uidvalidity != uidvalidity and box.move_to:
+            from intake.sources.imap_strays import take_strays
+            take_strays(self, client, result)   # mail another session may have moved unstored
         return result
 
     def _unfinished(self, client: IMAPClient, last_uid: int) -> list[int]:

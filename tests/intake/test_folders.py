@@ -104,3 +104,19 @@ def test_folder_recreated_in_the_middle_of_a_poll(dovecot, store):
     fresh_shas = {__import__("hashlib").sha256(m).hexdigest() for m in fresh}
     assert fresh_shas <= shas, "mail of the recreated folder was lost"
     assert dovecot.count("Sinistres") == 0
+
+
+def test_mail_moved_unstored_is_taken_from_the_destination(dovecot, store):
+    """What a stale session leaves (see intake/sources/imap_strays.py): mail in Processed that the store
+    never got. The next UIDVALIDITY change sweeps the destination and stores it, once."""
+    dovecot.append([mail(i) for i in range(3)])
+    assert poller(dovecot, store).poll()[0].stored == 3
+    no_id = mail(41).replace(b"Message-ID:", b"X-Old-Id:")
+    dovecot.append([mail(40), no_id], folder="Processed")   # moved by someone, never stored
+    dovecot.doveadm("mailbox", "update", "-u", "alice", "--uid-validity", str(dovecot.uidvalidity() + 9), "INBOX")
+    dovecot.append([mail(42)])
+    result = poller(dovecot, store).poll()[0]
+    assert result.rescanned and result.stored == 3            # mail(42) from INBOX, two strays from Processed
+    rows = stored(store)
+    assert len(rows) == 6 == len({r.sha256 for r in rows})
+    assert poller(dovecot, store).poll()[0].stored == 0       # nothing taken twice
