@@ -1,5 +1,5 @@
 """Full disk and read-only store (issue 12): SQLite on a small tmpfs filled mid-run, and the same file
-system remounted read-only. The poll stops with a clear message, moves nothing on the server (or out of
+system remounted read-only; and a fax folder poll SIGKILLed while it moves files. The poll stops with a clear message, moves nothing on the server (or out of
 the fax folder) that is not committed, and resumes once space (or write access) returns. Needs root for
 `mount` (skipped otherwise)."""
 from __future__ import annotations
@@ -149,3 +149,41 @@ def test_read_only_store_moves_nothing_then_resumes(dovecot, tmpfs, tmp_path, mo
     assert counts(url) == (8, 8)
     assert dovecot.count("INBOX") == 0 and dovecot.count("Processed") == 5
     assert left_in_fax_folder(fax_dir) == 0
+
+
+@pytest.mark.slow
+def test_fax_folder_sigkill_while_moving_then_immediate_poll(tmp_path, monkeypatch):
+    """`intake poll` SIGKILLed while it stores and moves fax files, then at once again: every file stored
+    once, every file moved, none left behind (a file stored but not moved is only moved the second time)."""
+    import signal
+
+    from outputs.store import Store
+    from tests.intake.test_survival import intake, wait_until
+    url = f"sqlite:///{tmp_path}/fax.db"
+    Store(url).close()
+    total = 400
+    fax_dir = tmp_path / "fax"
+    fax_files(fax_dir, total, 50_000)
+    env = {**os.environ, "PYTHONPATH": str(REPO), "INTAKE_LOG_LEVEL": "INFO", "INTAKE_WORKERS": "1",
+           "INTAKE_FAX_DIRS": json.dumps([{"path": str(fax_dir), "settle_s": 0}])}
+    first = subprocess.Popen(intake("poll", "--database", url), env=env, cwd=REPO, stderr=subprocess.DEVNULL)
+    try:
+        assert wait_until(lambda: counts(url)[0] >= 20, 120, first)
+        first.send_signal(signal.SIGKILL)
+        first.wait(10)
+    finally:
+        if first.poll() is None:
+            first.kill()
+    assert first.returncode == -signal.SIGKILL, "the first poll ended before it could be killed"
+    before = counts(url)[0]
+    moved_before = total - left_in_fax_folder(fax_dir)
+    assert moved_before <= before < total                          # nothing moved that is not stored
+    from scheduler import poll_once
+    monkeypatch.setenv("INTAKE_FAX_DIRS", env["INTAKE_FAX_DIRS"])
+    assert poll_once(url, process=False) == 0
+    stored, distinct = counts(url)
+    print(f"\nFIGURES fax sigkill: first stored {before} moved {moved_before}; after restart stored={stored} "
+          f"distinct={distinct} of {total}, left={left_in_fax_folder(fax_dir)}")
+    assert stored == distinct == total
+    assert left_in_fax_folder(fax_dir) == 0
+    assert len(list((fax_dir / "processed").iterdir())) == total
