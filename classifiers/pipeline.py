@@ -7,7 +7,7 @@ import re
 from datetime import date, datetime
 from typing import Any, Optional
 
-from classifiers import flags, insured, kinds, references
+from classifiers import flags, insured, kinds, ner, references
 from classifiers.dates_amounts import find_amounts, find_dates
 from classifiers.settings import Compiled, classifier_settings, fold
 from classifiers.text import Hit, Segment, field_value, labelled, line_bounds, segments_of
