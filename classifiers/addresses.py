@@ -18,7 +18,7 @@ _STREET_WORDS = (r"rue|avenue|av\.?|boulevard|bd|bld|chemin|ch\.|all[eé]e|impas
                  r"r[eé]sidence|r[eé]s\.|lotissement|lot\.|lieu-dit|lieudit|faubourg|fbg|passage|sentier|voie|rond-point|hameau|"
                  r"cit[eé]|parc|domaine|clos|villa|mont[eé]e|traverse|promenade|esplanade|chauss[eé]e|straat|laan|plein|weg")
 STREET = re.compile(rf"(?<![\w])(?P<street>\d{{1,4}}\s?(?:bis|ter|[a-c])?\s*,?\s*(?:{_STREET_WORDS})\b[^\n,;|]{{2,80}}?)"
-                    rf"(?=\s*(?:[,;|\n]|\s-\s|\s\d{{5}}\b|$))", re.IGNORECASE)
+                    rf"(?=\s*(?:[,;|\n]|\s-\s|\s\d{{5}}\b|$)|\s+(?:à|a)\s+[A-ZÀ-Ý][\w'’\- ]{{1,40}}\(\s*\d{{5}}\s*\))", re.IGNORECASE)
 POSTCODE_CITY = re.compile(r"(?<![\d\w])(?P<cp>(?:0[1-9]|[1-8]\d|9[0-8])\d{3})\s*,?\s+(?P<city>[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’\- ]{1,40}?(?:\s+\d{1,2}(?:e|er|eme)?)?)"
                            r"(?=\s*(?:cedex\b.*)?(?:$|[\n,;|()]|\.(?:\s|$)|\s{2,}|\s-\s|\s+(?:t[eé]l|tel|portable|mobile|mail|e-?mail|fax|gsm)\b))",
                            re.IGNORECASE | re.MULTILINE)
@@ -83,7 +83,7 @@ def address_hits(segments: list[Segment], cs: Compiled, roles: Optional[Roles] =
             continue
         for m in STREET.finditer(seg.text):
             owner = _whose(segments, seg, m.start(), cs, roles)
-            if owner == Role.INTERMEDIARY or owner != Role.INSURED and seg.in_signature(m.start()) \
+            if seg.structure is not None and seg.structure.in_header(m.start()) or owner == Role.INTERMEDIARY or owner != Role.INSURED and seg.in_signature(m.start()) \
                     or foreign_line(seg, m.start(), cs):
                 continue
             got = _parse_address(seg.text[m.start():m.start() + 160], m.start())
@@ -97,11 +97,21 @@ def address_hits(segments: list[Segment], cs: Compiled, roles: Optional[Roles] =
                 value["city"] = _prose_city(value["city"])
             out.append(Hit(value, c.labelled_weak if near else c.unlabelled,
                            re.sub(r"\s*\n\s*", " ", seg.text[m.start():end]).strip(), seg, m.start(), 1 if near else 2))
-    out.sort(key=lambda h: h.tier)
+    out.sort(key=lambda h: (h.tier, not h.value.get("postcode")))
     return out
 
 
+# in a sentence the city may come first and the postcode after it: "106 chemin de Verdun à BESANÇON (25000)"
+CITY_POSTCODE = re.compile(r"\s+(?:à|a|in)\s+(?P<city>[A-ZÀ-Ý][A-Za-zÀ-ÖØ-öø-ÿ'’\- ]{1,40}?)\s*\(\s*(?P<cp>(?:0[1-9]|[1-8]\d|9[0-8])\d{3})\s*\)")
+
+
 def _parse_address(window: str, offset: int):
+    cp_after = CITY_POSTCODE.search(window)
+    street_first = STREET.match(window)
+    if cp_after and street_first and cp_after.start() <= street_first.end() and "\n" not in window[:cp_after.start()]:
+        value = {"street": window[:cp_after.start()].strip(" ,-"), "postcode": cp_after.group("cp"),
+                 "city": _clean_city(cp_after.group("city"))}
+        return value, offset + cp_after.end()
     pc = POSTCODE_CITY.search(window)
     street_m = STREET.match(window) or STREET.search(window[: pc.start()] if pc else window)
     street = street_m.group("street").strip(" ,-") if street_m else None

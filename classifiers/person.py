@@ -7,7 +7,7 @@ from typing import Optional
 from classifiers.first_names import FIRST_NAMES
 from classifiers.settings import Compiled, fold
 
-_NAME_TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’\-]*\.?")
+_NAME_TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿŒœÆæ][A-Za-zÀ-ÖØ-öø-ÿŒœÆæ'’\-]*\.?")
 _STOP_WORDS = {"demeurant", "domicilie", "domiciliee", "residant", "habitant", "ne", "nee", "tel", "telephone", "portable",
                "adresse", "sis", "au", "a", "chez", "pour", "qui", "dont", "concernant", "sinistre", "dossier", "mail", "email",
                "mobile", "n", "no", "code", "client", "assure", "assuree", "proprietaire", "locataire", "occupant", "cp",

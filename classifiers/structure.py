@@ -68,6 +68,10 @@ class Structure(BaseModel):
                 return p
         return None
 
+    def in_header(self, pos: int) -> bool:
+        """Whether `pos` is on a forwarded message's marker or header lines ("Objet : Sinistre – 10 rue X")."""
+        return any(p.kind in (PartKind.FORWARDED, PartKind.QUOTED) and p.start <= pos < p.body_start for p in self.parts)
+
     @property
     def has_inner(self) -> bool:
         return any(p.kind in (PartKind.FORWARDED, PartKind.QUOTED) for p in self.parts)
