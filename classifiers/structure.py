@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from classifiers.settings import Compiled
 
 MAX_LINES = 4000              # a body is split on its first lines only (bounded work on hostile input)
+MAX_MESSAGES = 40             # forwarded/quoted messages told apart in one body; the rest stays in the last one
 _ADDRESS = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
 
 
@@ -163,9 +164,9 @@ def _quote_author(line: str) -> MailHeader:
 
 def _boundaries(lines: list[_Line], text: str, cs: Compiled) -> list[tuple[int, PartKind, Optional[MailHeader], int]]:
     """(line index where a message starts, kind, header, line index where its own text starts)."""
-    out = []
+    out: list[tuple[int, PartKind, Optional[MailHeader], int]] = []
     i = 0
-    while i < len(lines):
+    while i < len(lines) and len(out) < MAX_MESSAGES:
         t = lines[i].text
         if cs.forward_marker is not None and cs.forward_marker.search(t):
             j = i + 1

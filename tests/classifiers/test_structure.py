@@ -167,3 +167,10 @@ def test_forwarded_chain_set_reads_the_insured_from_their_own_mail():
     # an intermediary's letterhead or signature number is never the insured's
     for name, expected, record in results:
         assert record["insured"].get("phone") in (expected["insured.phone"], None), name
+
+
+def test_hostile_bodies_stay_bounded(cs):
+    text = ("-----Original Message-----\nFrom: a <a@b.fr>\nSent: x\n\n> q\n" * 3000)
+    st = parts_of(text, cs)
+    assert 1 < len(st.messages()) <= 41
+    assert st.messages()[-1].end == len(text)
