@@ -63,6 +63,14 @@ def _whose(segments: list[Segment], seg: Segment, pos: int, cs: Compiled, roles:
     if cs.insured_cue is not None and cs.insured_cue.search(before) or (
             cs.insured_context is not None and cs.insured_context.search(before)):
         return None
+    # the intermediary's own "Assuré : … / Téléphone : …" block (outside its signature) gives the insured's number
+    name_label, phone_label = cs.labels.get("insured_name"), cs.labels.get("phone")
+    if phone_label is not None and phone_label.search(before) and name_label is not None and not seg.in_signature(pos):
+        part = seg.structure.parts[seg.structure.message_at(pos)] if seg.structure is not None else None
+        lo = max(part.body_start, pos - 400) if part is not None else pos
+        for m in name_label.finditer(seg.folded, lo, pos):
+            if not seg.folded[line_bounds(seg.folded, m.start())[0]:m.start()].strip(" \t-*•>"):
+                return None      # the label opens its line: a block, not a word in a sentence
     return Role.INTERMEDIARY
 
 

@@ -115,6 +115,9 @@ def _author_role(author: Optional[MailHeader], cs: Compiled, own_domains: set[st
     return None
 
 
+_FIRST_PERSON = re.compile(r"\b(je|j'|mon|ma|mes|moi|my|I)\b")
+
+
 def _is_message(p: BodyPart) -> bool:
     return p.kind in (PartKind.COVER, PartKind.FORWARDED, PartKind.QUOTED)
 
@@ -143,9 +146,12 @@ def assign(msg: ParsedMessage, segs: list[Segment], cs: Compiled) -> Roles:
                 pending.append((i, j, part.header))
                 continue
             messages.append(MessageRole(segment=i, part=j, role=role, author=part.header))
-    # an author the header does not tell: the insured when the cover note presents the mail as the client's
+    # an author the header does not tell: the insured when the cover note presents the mail as the client's and the
+    # mail speaks in the first person (a quoted reply of the receiving office speaks for "nous")
     for i, j, header in pending:
-        role = Role.INSURED if cover_cue else Role.SENDER
+        part = segs[i].structure.parts[j]
+        first_person = _FIRST_PERSON.search(segs[i].folded, part.body_start, part.end)
+        role = Role.INSURED if cover_cue and first_person else Role.SENDER
         messages.append(MessageRole(segment=i, part=j, role=role, author=header))
     roles = Roles(messages=messages, parties=[])
     for m in messages:

@@ -174,3 +174,40 @@ def test_hostile_bodies_stay_bounded(cs):
     st = parts_of(text, cs)
     assert 1 < len(st.messages()) <= 41
     assert st.messages()[-1].end == len(text)
+
+
+REPLY_OVER_OFFICE_MAIL = """From: Cabinet Morel <gestion@morel-courtage.fr>
+To: missions@multiassistance.fr
+Subject: RE: Votre demande - sinistre C4040404
+Date: Tue, 10 Mar 2026 10:00:00 +0100
+Content-Type: text/plain; charset=utf-8
+
+Bonjour,
+
+Voici les coordonnées de notre client, merci de missionner.
+Assuré : M. Olivier FAURE
+Téléphone : 06 41 42 43 44
+Adresse : 3 rue Haute, 44000 Nantes
+
+Cordialement,
+Cabinet Morel - Tél. 02 40 00 00 00
+
+Le lun. 9 mars 2026 à 16:00, Multiassistance <missions@multiassistance.fr> a écrit :
+> Bonjour, nous accusons réception et vous remercions de nous transmettre les coordonnées de l'assuré.
+> Service ouverture - 01 47 35 00 00
+""".encode()
+
+
+def test_a_reply_over_the_office_own_mail_keeps_the_brokers_insured_block():
+    """The quoted mail is the office's (it speaks for "nous"): it is not the insured's, and the broker's labelled
+    block in the cover note still gives the insured's name and number."""
+    from foundation.models import SourceRef
+    from intake.pipeline import process
+    msg = parse_message(REPLY_OVER_OFFICE_MAIL, filename="reply.eml")
+    cs = classifier_settings(load_config())
+    segs = segments_of(msg, cs)
+    roles = assign(msg, segs, cs)
+    assert Role.INSURED not in {m.role for m in roles.messages}
+    record = process(REPLY_OVER_OFFICE_MAIL, SourceRef(uri="reply.eml", filename="reply.eml"), load_config()).record
+    insured = record.to_json_dict()["insured"]
+    assert (insured["last_name"], insured["phone"], insured["postcode"]) == ("FAURE", "+33641424344", "44000")
