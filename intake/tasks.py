@@ -108,13 +108,51 @@ def enqueue_pending(database_url: str, include_failed: bool = False, config_path
     return len(ids)
 
 
-def enqueue_paths(paths: Iterable[str], database_url: str, config_path: Optional[str] = None) -> int:
-    """Reprocess an archive: store every file of the paths (mbox split), then enqueue those not yet read."""
+@app.task(name="intake.redecide_record", bind=True, max_retries=3, default_retry_delay=10)
+def redecide_record(self, record_id: int, database_url: str, config_path: Optional[str] = None,
+                    reread: bool = False, actor: str = "reprocess") -> str:
+    """Decide one stored record again (`intake reprocess --from-store --celery`) and apply the change as a new
+    version (kept when a reviewer touched it); returns the outcome (unchanged, applied, kept, failed)."""
+    from foundation.config import load_config
+    from intake.reprocess import Filters, redecide
+    from outputs.mailboxes import holder_id
+
+    store = _store(database_url)
+    holder = holder_id()
+    if not store.acquire_lease(f"record:{record_id}", holder, 900.0):
+        return "being processed by another worker"
+    try:
+        result = redecide(store, load_config(config_path), Filters(record_ids=[record_id]), dry_run=False,
+                          reread=reread, executor=_executor(config_path) if reread else None, actor=actor,
+                          curve=False)
+    finally:
+        store.release_lease(f"record:{record_id}", holder)
+    if result.failed:
+        return "failed: " + result.failed[0][1]
+    return result.changes[0].outcome if result.changes else "not found"
+
+
+def enqueue_redecide(database_url: str, filters=None, config_path: Optional[str] = None,
+                     reread: bool = False) -> int:
+    """Send every stored record matching the filters (intake.reprocess.Filters) to the workers."""
+    from intake.reprocess import Filters
+
+    store = _store(database_url)
+    ids = [c.record_id for c in store.reprocess_candidates(**vars(filters or Filters()))]
+    for record_id in ids:
+        redecide_record.delay(record_id, database_url, config_path, reread)
+    return len(ids)
+
+
+def enqueue_paths(paths: Iterable[str], database_url: str, config_path: Optional[str] = None,
+                  sources=None) -> int:
+    """Reprocess an archive: store every file of the paths (mbox split), then enqueue those not yet read.
+    `sources`: paths -> tasks (default `intake.sources.files.read_tasks`; `intake reprocess` adds Maildir)."""
     from intake.ingest import store_tasks
     from intake.sources.files import read_tasks
 
     store = _store(database_url)
-    ids, _new, _known = store_tasks(store, read_tasks(list(paths)), kind="file")
+    ids, _new, _known = store_tasks(store, (sources or read_tasks)(list(paths)), kind="file")
     todo = store.pending_raw_ids(limit=0, include_failed=True, among=ids)
     for raw_id in todo:
         process_raw.delay(raw_id, database_url, config_path)

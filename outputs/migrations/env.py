@@ -8,6 +8,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 import outputs.portal_tables  # noqa: F401  (the portal's tables, on the same Base, for autogenerate)
+import outputs.reprocess_tables  # noqa: F401  (parse cache, record versions)
 from outputs.tables import Base
 
 config = context.config
