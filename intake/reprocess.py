@@ -10,6 +10,7 @@
 """
 from __future__ import annotations
 
+import copy
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -92,9 +93,9 @@ def value_changes(before: dict, after: dict) -> list[str]:
 
 def threshold_configs(config: Config, thresholds: Iterable[float] = THRESHOLDS) -> dict[float, Config]:
     """The configuration with each trust threshold (rules.trust_threshold) in turn."""
-    data = config.model_dump()
     out = {}
     for t in thresholds:
+        data = copy.deepcopy(config.model_dump())  # a fresh dict each time: Config keeps extra sections by reference
         data.setdefault("rules", {})["trust_threshold"] = t
         variant = Config.model_validate(data)
         variant.source_path = config.source_path
