@@ -22,6 +22,9 @@ PST_NOTE = ("PST files are not read: the only maintained reader (libpff-python) 
 
 
 def register(subparsers) -> None:
+    """The sub-command; and the portal's reprocessing engine (its admin action, reviewdesk/routes/reprocess.py)."""
+    from reviewdesk import reprocess_hook
+    reprocess_hook.install(_portal_engine)
     p = subparsers.add_parser("reprocess", help="re-read archives into the store, or decide stored records again "
                                                 "(shadow mode with --dry-run)")
     p.add_argument("paths", nargs="*", metavar="ARCHIVE_OR_FOLDER")
@@ -41,6 +44,11 @@ def register(subparsers) -> None:
     p.add_argument("--celery", action="store_true", help="enqueue to the Celery workers (INTAKE_BROKER_URL)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(handler=cmd_reprocess)
+
+
+def _portal_engine(store, **options):
+    from intake.reprocess import portal_reprocessor  # imported when used: the command line starts fast
+    return portal_reprocessor(store, **options)
 
 
 def _date(value: str) -> datetime:

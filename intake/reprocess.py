@@ -103,13 +103,20 @@ def threshold_configs(config: Config, thresholds: Iterable[float] = THRESHOLDS) 
     return out
 
 
+class NotCached(Exception):
+    """No parse of this message in the cache, and reading is not allowed here (the portal)."""
+
+
 def _parsed(store, candidate: Candidate, config: Config, reread: bool, executor, dry_run: bool,
-            result: Redecision) -> tuple[Optional[ParsedMessage], Optional[MissionRecord]]:
+            result: Redecision, read_missing: bool = True) -> tuple[Optional[ParsedMessage], Optional[MissionRecord]]:
     """The cached parse, else a new reading (cached unless dry run); or the unreadable record."""
     msg = None if reread else store.cached_parse(candidate.sha256)
     if msg is not None:
         result.cached += 1
         return msg, None
+    if not read_missing:
+        raise NotCached("not in the parse cache (stored before it, or another reader version): "
+                        "run `intake reprocess --from-store --record ID` once")
     result.reread += 1
     raw, source = store.load_raw(candidate.raw_id)
     if executor is not None:
@@ -125,14 +132,16 @@ def _parsed(store, candidate: Candidate, config: Config, reread: bool, executor,
 
 def redecide(store, config: Config, filters: Filters = Filters(), *, dry_run: bool = True, reread: bool = False,
              executor=None, actor: str = "reprocess", tick: Optional[Tick] = None,
-             curve: bool = True) -> Redecision:
-    """Decide the selected stored records again under `config`; apply the changes unless `dry_run`."""
+             curve: bool = True, read_missing: bool = True) -> Redecision:
+    """Decide the selected stored records again under `config`; apply the changes unless `dry_run`.
+    `read_missing=False`: a record without a cached parse fails instead of being read here (the portal
+    process must not parse hostile files outside the sandboxed readers)."""
     result = Redecision(config=config.source_path, dry_run=dry_run)
     variants = threshold_configs(config) if curve else {}
     result.curve = {t: [0, 0] for t in variants}
     for candidate in list(store.reprocess_candidates(**vars(filters))):
         try:
-            change = _one(store, candidate, config, variants, result, dry_run, reread, executor, actor)
+            change = _one(store, candidate, config, variants, result, dry_run, reread, executor, actor, read_missing)
         except Exception as error:  # noqa: BLE001 - one record's failure is reported, the run goes on
             log.warning("reprocessing record %s failed: %s", candidate.record_id, error)
             result.failed.append((candidate.record_id, f"{type(error).__name__}: {error}"))
@@ -144,8 +153,8 @@ def redecide(store, config: Config, filters: Filters = Filters(), *, dry_run: bo
 
 
 def _one(store, candidate: Candidate, config: Config, variants: dict[float, Config], result: Redecision,
-         dry_run: bool, reread: bool, executor, actor: str) -> Change:
-    msg, record = _parsed(store, candidate, config, reread, executor, dry_run, result)
+         dry_run: bool, reread: bool, executor, actor: str, read_missing: bool) -> Change:
+    msg, record = _parsed(store, candidate, config, reread, executor, dry_run, result, read_missing)
     if msg is not None:
         extraction = None if msg.unreadable else classify(msg, config)
         record = decide_parsed(msg, candidate.source, candidate.sha256, config, extraction)
@@ -171,6 +180,16 @@ def _one(store, candidate: Candidate, config: Config, variants: dict[float, Conf
         if change.outcome == "kept":
             change.kept = "changed by a reviewer meanwhile"
     return change
+
+
+def portal_reprocessor(store, *, dry_run: bool, actor: str, **filters) -> Redecision:
+    """What the portal's admin action runs (reviewdesk.reprocess_hook): the current configuration
+    (INTAKE_CONFIG), cached parses only, no threshold curve."""
+    from foundation.config import load_config
+    from intake.settings import get_settings
+
+    return redecide(store, load_config(get_settings().config), Filters(**filters), dry_run=dry_run, actor=actor,
+                    curve=False, read_missing=False)
 
 
 def message_sources(paths: Iterable[str]) -> Iterator[Task]:

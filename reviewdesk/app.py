@@ -76,8 +76,8 @@ def create_app(database_url: str, settings: PortalSettings | None = None) -> Fas
 
     app.mount("/static", StaticFiles(directory=str(Path(__file__).with_name("static"))), name="static")
 
-    from reviewdesk.routes import admin, auth, dossiers, queue
-    for module in (auth, queue, dossiers, admin):
+    from reviewdesk.routes import admin, auth, dossiers, queue, reprocess
+    for module in (auth, queue, dossiers, admin, reprocess):
         app.include_router(module.router)
 
     @app.get("/", include_in_schema=False)
