@@ -161,7 +161,7 @@ def _filters(args):
 def _from_store(args, store, config) -> int:
     from intake.executor import Executor
     from intake.reprocess import redecide
-    from intake.shadow import per_channel, write_report
+    from intake.shadow import write_report
 
     total = sum(1 for _ in store.reprocess_candidates(**vars(_filters(args))))
     progress = _progress(args.no_progress)
@@ -176,7 +176,7 @@ def _from_store(args, store, config) -> int:
     finally:
         if executor is not None:
             executor.close()
-    _print_changes(result, per_channel(result))
+    _print_changes(result, result.per_channel())
     report, png = write_report(result, Path(args.report or "reprocess-report.md"))
     print(f"report: {report} (plot {png})")
     return ExitCode.ok

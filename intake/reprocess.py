@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import logging
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -70,6 +71,21 @@ class Redecision:
     curve: dict[float, list[int]] = field(default_factory=dict)  # threshold -> [auto-opened, mission orders]
     config: Optional[str] = None
     dry_run: bool = True
+
+    def per_channel(self) -> dict[str, Counter]:
+        """channel (before) -> counts: records, decision (decisions changed), to_review (auto-open to review),
+        to_auto (review to auto-open), fields (records whose values change), kept, applied."""
+        out: dict[str, Counter] = defaultdict(Counter)
+        for c in self.changes:
+            row = out[c.channel_before]
+            row["records"] += 1
+            row["decision"] += c.decision_before != c.decision_after
+            row["to_review"] += c.decision_before == "auto_open" and c.decision_after == "manual_review"
+            row["to_auto"] += c.decision_before == "manual_review" and c.decision_after == "auto_open"
+            row["fields"] += bool(c.fields)
+            row["kept"] += c.outcome == "kept"
+            row["applied"] += c.outcome == "applied"
+        return dict(sorted(out.items()))
 
 
 def value_changes(before: dict, after: dict) -> list[str]:

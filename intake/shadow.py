@@ -13,23 +13,6 @@ from intake.reprocess import Redecision
 DECISIONS = ("auto_open", "manual_review", "attach", "ignore")
 
 
-def per_channel(result: Redecision) -> dict[str, Counter]:
-    """channel -> counts: records, to_review (auto-open to review), to_auto (review to auto-open),
-    decision (any decision change), fields (records whose values change), kept."""
-    out: dict[str, Counter] = defaultdict(Counter)
-    for c in result.changes:
-        row = out[c.channel_before]
-        row["records"] += 1
-        if c.decision_before != c.decision_after:
-            row["decision"] += 1
-            row["to_review"] += c.decision_before == "auto_open" and c.decision_after == "manual_review"
-            row["to_auto"] += c.decision_before == "manual_review" and c.decision_after == "auto_open"
-        row["fields"] += bool(c.fields)
-        row["kept"] += c.outcome == "kept"
-        row["applied"] += c.outcome == "applied"
-    return dict(sorted(out.items()))
-
-
 def decision_counts(result: Redecision) -> tuple[dict[str, Counter], dict[str, Counter]]:
     before: dict[str, Counter] = defaultdict(Counter)
     after: dict[str, Counter] = defaultdict(Counter)
@@ -51,7 +34,7 @@ def markdown(result: Redecision, plot_name: Optional[str] = None) -> str:
              f"Records: {len(result.changes)} ({result.cached} from the parse cache, {result.reread} read again); "
              f"failed: {len(result.failed)}", "", "## Per channel", ""]
     rows = [[ch, n["records"], n["decision"], n["to_review"], n["to_auto"], n["fields"], n["kept"]]
-            for ch, n in per_channel(result).items()]
+            for ch, n in result.per_channel().items()]
     lines += _table(["channel", "records", "decisions changed", "auto-open to review", "review to auto-open",
                      "values changed", "kept"], rows)
     changed = [c for c in result.changes if c.changed]

@@ -4,7 +4,8 @@
 a test or another host may set `app.state.reprocessor` instead. The engine is called as
 `engine(store, dry_run=..., actor=..., record_ids=..., channel=..., decision=..., reason=...)` and returns
 an object with `changes` (each: record_id, uri, channel_before, channel_after, decision_before,
-decision_after, fields, outcome, kept, changed) and `failed` ([(record id, reason)]).
+decision_after, fields, outcome, kept, changed), `failed` ([(record id, reason)]) and `per_channel()`
+(channel -> counts: records, decision, to_review, to_auto, fields, kept, applied).
 """
 from __future__ import annotations
 

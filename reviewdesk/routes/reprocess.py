@@ -5,7 +5,6 @@ Records a reviewer corrected, accepted, attached or refused, and opened dossiers
 (listed as kept). The engine comes from the doors (reviewdesk.reprocess_hook)."""
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from typing import Optional
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -49,25 +48,11 @@ def _filters(form) -> dict:
             "reason": (form.get("reason") or "").strip()[:100] or None}
 
 
-def _summary(result) -> dict[str, Counter]:
-    rows: dict[str, Counter] = defaultdict(Counter)
-    for c in result.changes:
-        row = rows[c.channel_before]
-        row["records"] += 1
-        row["decision"] += c.decision_before != c.decision_after
-        row["to_review"] += c.decision_before == "auto_open" and c.decision_after == "manual_review"
-        row["to_auto"] += c.decision_before == "manual_review" and c.decision_after == "auto_open"
-        row["fields"] += bool(c.fields)
-        row["kept"] += c.outcome == "kept"
-        row["applied"] += c.outcome == "applied"
-    return dict(sorted(rows.items()))
-
-
 def _page(request, session, user, form: dict, result=None, applied: bool = False) -> Response:
     changed = [c for c in result.changes if c.changed] if result else []
     return render(request, "reprocess.html", {
         "form": form, "channels": CHANNELS, "decisions": DECISIONS, "result": result, "applied": applied,
-        "summary": _summary(result) if result else {}, "changed": changed,
+        "summary": result.per_channel() if result else {}, "changed": changed,
         "to_apply": [c.record_id for c in changed if c.outcome == "changed"]}, session, user)
 
 
