@@ -99,19 +99,27 @@ class ReprocessRoom(StoreBase):
         version = version or reader_version()
         data, pages = _skeleton(message)
         wanted = [("message", sha256, data)] + [("document", k, {"pages": v}) for k, v in pages.items()]
-        with self.session() as s:
+        with self.session(read=True) as s:
             have = set(s.execute(select(ParseCache.kind, ParseCache.sha256).where(
                 ParseCache.reader_version == version,
                 ParseCache.sha256.in_([w[1] for w in wanted]))).all())
-        for kind, key, payload in wanted:
-            if (kind, key) in have:
-                continue
+        rows = [ParseCache(kind=kind, sha256=key, reader_version=version, payload=_clean(payload), created_at=now_utc())
+                for kind, key, payload in wanted if (kind, key) not in have]
+        if not rows:
+            return
+        try:
+            with self.session() as s:   # one transaction in the common case
+                s.add_all(rows)
+            return
+        except IntegrityError:
+            pass                        # another worker cached one of them meanwhile: one by one
+        for row in rows:
             try:
                 with self.session() as s:
-                    s.add(ParseCache(kind=kind, sha256=key, reader_version=version, payload=_clean(payload),
-                                     created_at=now_utc()))
+                    s.add(ParseCache(kind=row.kind, sha256=row.sha256, reader_version=version, payload=row.payload,
+                                     created_at=row.created_at))
             except IntegrityError:
-                pass  # another worker cached the same document meanwhile
+                pass
 
     def cached_parse(self, sha256: str, version: Optional[str] = None) -> Optional[ParsedMessage]:
         """The parsed message of the raw with this sha256, if cached for this reader version."""

@@ -188,3 +188,21 @@ def test_real_run_applies_versions_and_keeps_reviewers_work(tmp_path, database_u
 
         again = redecide(store, strict, dry_run=False, curve=False)        # applied once: now unchanged
         assert {c.record_id: c.outcome for c in again.changes}[ids[REVIEW_A]] == "unchanged"
+
+
+def test_parse_cache_round_trip_shared_documents_and_reader_version(database_url):
+    from foundation.models import SourceRef
+    from parsers.version import reader_version
+    from tests.outputs.factories import processed
+
+    first = eml("B5555555", "Tue, 05 Mar 2024 09:00:00 +0100")
+    second = eml("B6666666", "Wed, 06 Mar 2024 09:00:00 +0100")   # both carry the same scanned PDF (sha 0...0)
+    with Store(database_url) as store:
+        for raw, uri in ((first, "a.eml"), (second, "b.eml")):
+            raw_id, _ = store.add_raw(raw, SourceRef(uri=uri), kind="file")
+            done = processed(raw, SourceRef(uri=uri), claim="B5555555")
+            store.save_processed(raw_id, done)
+            assert store.cached_parse(done.record.source.sha256) == done.message   # text, word boxes, OCR flags
+            assert store.cached_parse(done.record.source.sha256, version="parsers-0+tesseract-0") is None
+        assert store.cache_counts() == {"message": 2, "document": 3}             # 2 bodies + 1 shared scan
+        assert reader_version().startswith("parsers-")
