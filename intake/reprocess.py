@@ -130,6 +130,11 @@ def _parsed(store, candidate: Candidate, config: Config, reread: bool, executor,
     if msg is not None:
         result.cached += 1
         return msg, None
+    if not reread and "unreadable_input" in (candidate.machine_json.get("reasons") or []):
+        # bytes that could not be read at all left no parse: the same bytes give the same record, whatever
+        # the configuration (until a new reader: --reread)
+        result.cached += 1
+        return None, MissionRecord.model_validate(candidate.machine_json)
     if not read_missing:
         raise NotCached("not in the parse cache (stored before it, or another reader version): "
                         "run `intake reprocess --from-store --record ID` once")

@@ -206,3 +206,13 @@ def test_parse_cache_round_trip_shared_documents_and_reader_version(database_url
             assert store.cached_parse(done.record.source.sha256, version="parsers-0+tesseract-0") is None
         assert store.cache_counts() == {"message": 2, "document": 3}             # 2 bodies + 1 shared scan
         assert reader_version().startswith("parsers-")
+
+
+def test_unreadable_messages_are_not_read_again_without_reread(tmp_path, database_url, strict_config):
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4 broken beyond repair")
+    ingest_paths([str(tmp_path / "broken.pdf")], database_url, workers=0)
+    with Store(database_url) as store:
+        assert [c.machine_json["reasons"] for c in store.reprocess_candidates()] == [["unreadable_input"]]
+        result = redecide(store, load_config(strict_config), dry_run=True, curve=False, read_missing=False)
+        assert result.failed == [] and result.reread == 0
+        assert [(c.decision_after, c.changed) for c in result.changes] == [("manual_review", False)]
