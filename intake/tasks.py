@@ -6,6 +6,8 @@ With a broker (INTAKE_BROKER_URL, default redis://127.0.0.1:6379/0):
     celery -A intake.tasks worker --pool=prefork -c 2
     python -m intake.tasks enqueue-pending --database URL        # every stored raw not read yet
     python -m intake.tasks enqueue-folder PATH... --database URL  # store every file, then read them
+    intake reprocess ARCHIVE... --database URL --celery           # the same, Maildir included
+    intake reprocess --from-store --config NEW.yaml --celery      # one `redecide_record` per stored record
 
 `process_raw(raw_id, database_url)` loads the raw from the store, runs the pure pipeline in the task's
 process and saves the record. It is idempotent: a raw already processed is skipped, and a row lock

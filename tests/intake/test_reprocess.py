@@ -216,3 +216,29 @@ def test_unreadable_messages_are_not_read_again_without_reread(tmp_path, databas
         result = redecide(store, load_config(strict_config), dry_run=True, curve=False, read_missing=False)
         assert result.failed == [] and result.reread == 0
         assert [(c.decision_after, c.changed) for c in result.changes] == [("manual_review", False)]
+
+
+def test_usage_errors_are_refused(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path}/x.db"
+    (tmp_path / "a.eml").write_bytes(eml("B1111111", "Tue, 05 Mar 2024 09:00:00 +0100"))
+    assert main(["reprocess", "--database", url]) == 2                                    # nothing to do
+    assert main(["reprocess", str(tmp_path / "a.eml"), "--from-store", "--database", url]) == 2
+    assert main(["reprocess", str(tmp_path / "a.eml"), "--dry-run", "--database", url]) == 2
+    assert main(["reprocess", "--from-store", "--dry-run", "--celery", "--database", url]) == 2
+    assert main(["reprocess", str(tmp_path / "missing.mbox"), "--database", url]) == 2
+    assert "no such file" in capsys.readouterr().err
+    assert not (tmp_path / "x.db").exists()
+
+
+def test_since_filters_on_the_message_date(tmp_path, database_url):
+    from datetime import datetime, timezone
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "old.eml").write_bytes(eml("B1111111", "Tue, 05 Mar 2024 09:00:00 +0100"))
+    (folder / "new.eml").write_bytes(eml("B2222222", "Tue, 05 Mar 2025 09:00:00 +0100"))
+    ingest_paths([str(folder)], database_url, workers=0)
+    with Store(database_url) as store:
+        since = datetime(2025, 1, 1, tzinfo=timezone.utc)
+        assert [c.source.uri.rsplit("/", 1)[-1] for c in store.reprocess_candidates(since=since)] == ["new.eml"]
+        assert len(list(store.reprocess_candidates(since=datetime(2020, 1, 1, tzinfo=timezone.utc)))) == 2
