@@ -40,28 +40,35 @@ def subject_parts(msg: ParsedMessage, cs: Compiled) -> tuple[str, bool, bool]:
 
 def document_type(msg: ParsedMessage, segs: list[Segment], cs: Compiled, has_claim: bool,
                   signals: list[Signal], claim: Optional[str] = None) -> str:
-    if msg.automatic:
+    dt = cs.s.document_types
+    if msg.automatic in dt.automatic_never_order:
         signals.append(Signal(name="automatic_mail", detail=msg.automatic, weight=1.0))
         return "other"
     subject, reply, forward = subject_parts(msg, cs)
     bodies = [s for s in segs if s.kind != "subject"]
     new_text = "\n".join(s.new_text() for s in bodies if s.kind == "body")
     all_text = "\n".join(s.folded for s in bodies)
+    # an automatic header is one signal among others: a platform's notification carries one as well as an
+    # out-of-office does; it weighs against the order evidence, it does not decide
+    automatic = dt.automatic_weights.get(msg.automatic or "", 0.0)
+    if automatic:
+        signals.append(Signal(name="automatic_mail", detail=msg.automatic, weight=automatic))
+    answer = msg.automatic == "auto_replied"      # an automatic answer: only its own text can order anything
     m = _first(cs.not_order_subject, subject)
     if m:
         signals.append(Signal(name="not_order_subject", detail=m.group(0), weight=1.0))
         return "other"
     m = _first(cs.not_order_text, new_text[:3000])
-    if m and not has_claim:
+    if m and (not has_claim or answer):
         signals.append(Signal(name="not_order_text", detail=m.group(0), weight=1.0))
         return "other"
-    order = 0.0
+    order = automatic
     follow = 0.0
     m = _first(cs.order_subject, subject)
     if m:
         order += 2
         signals.append(Signal(name="order_subject", detail=m.group(0), weight=2))
-    order_scope = new_text if reply else all_text
+    order_scope = new_text if reply or answer else all_text
     hits = [p.search(order_scope) for p in cs.order_text]
     hits = [h for h in hits if h]
     if hits:
@@ -95,12 +102,12 @@ def document_type(msg: ParsedMessage, segs: list[Segment], cs: Compiled, has_cla
         order += 1
         follow -= 1
     if follow >= 2.5 and follow >= order - 1:
-        return "follow_up"
+        return "other" if msg.automatic else "follow_up"     # automatic mail is never a follow-up (DOMAIN.md)
     if order >= 2 or (has_claim and order >= 1):
         return "mission_order"
     if follow >= 1.5 and has_claim:
-        return "follow_up"
-    if has_claim and _looks_like_order_content(all_text):
+        return "other" if msg.automatic else "follow_up"
+    if has_claim and not msg.automatic and _looks_like_order_content(all_text):
         signals.append(Signal(name="order_content", weight=1))
         return "mission_order"
     return "other"

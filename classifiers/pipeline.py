@@ -7,7 +7,7 @@ import re
 from datetime import date, datetime
 from typing import Any, Optional
 
-from classifiers import flags, kinds, ner, party, references
+from classifiers import flags, kinds, ner, party, references, trust
 from classifiers.dates_amounts import find_amounts, find_dates
 from classifiers.settings import Compiled, classifier_settings, fold
 from classifiers.text import Hit, Segment, labelled, line_bounds, segments_of
@@ -301,6 +301,8 @@ def classify(msg: ParsedMessage, config: Any) -> Extraction:
             fields["order_number"] = _fv(orders[0])
     if chan == "allianz_agence":
         codes = [h for h in references.code_hits(segs, cs, "agent_code") if h.value != claim]  # a code is never the claim
+        if not codes:   # an agency's letterhead states its code: "AGENCE X - Agents généraux - Code 603318"
+            codes = [h for h in references.code_hits(segs, cs, "agent_code_letterhead") if h.value != claim]
         if codes:
             codes.sort(key=lambda h: (_KIND_RANK[h.segment.kind], h.start))
             fields["intermediary_code"] = _fv(codes[0])
@@ -333,6 +335,11 @@ def classify(msg: ParsedMessage, config: Any) -> Extraction:
         dwell = flags.vocabulary(segs, cs, "dwelling", cs.dwelling_values)
         if dwell:
             fields["dwelling"] = _fv(dwell)
+    if doc_type == "mission_order":
+        verdict = trust.sender_trust(msg, chan, cs)
+        fields["sender_trust"] = FieldValue(value=verdict.verdict, confidence=1.0, evidence=verdict.reason)
+        if verdict.verdict == "untrusted":
+            signals.append(Signal(name="untrusted_sender", detail=verdict.reason, weight=-1))
     return Extraction(document_type=doc_type, channel=chan, peril=peril, signals=signals, fields=fields,
                       conflicts=conflicts)
 
