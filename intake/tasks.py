@@ -23,7 +23,7 @@ import sys
 from typing import Iterable, Optional, Sequence
 
 from celery import Celery
-from celery.signals import worker_process_init
+from celery.signals import worker_process_init, worker_process_shutdown
 
 from intake.mailboxes import SourceSettings
 
@@ -51,19 +51,36 @@ def _allow_reader_children(**_kwargs) -> None:
     multiprocessing.current_process()._config["daemon"] = False  # type: ignore[attr-defined]
 
 
+@worker_process_shutdown.connect
+def _end_reader_children(**_kwargs) -> None:
+    """A pool child that ends takes its sandboxed readers with it: a reader holds both ends of its pipe
+    (fork), so it would never see the pipe close and would outlive the worker as an orphan."""
+    for executor in list(_EXECUTORS.values()):
+        try:
+            executor.close()
+        except Exception:  # noqa: BLE001 - best effort while the process ends
+            pass
+    _EXECUTORS.clear()
+
+
+_EXECUTORS: dict = {}
+
+
 @functools.lru_cache(maxsize=4)
 def _store(database_url: str):
     from outputs.store import Store
     return Store(database_url)
 
 
-@functools.lru_cache(maxsize=2)
 def _executor(config_path: Optional[str]):
     """One sandboxed reader per Celery process: the deadline and memory ceiling hold here too, and a
-    hostile document kills the reader child, not the Celery worker (which would redeliver it forever)."""
+    hostile document kills the reader child, not the Celery worker (which would redeliver it forever).
+    Ended with the pool child (`_end_reader_children`)."""
     from foundation.config import load_config
     from intake.executor import Executor
-    return Executor(load_config(config_path), workers=1)
+    if config_path not in _EXECUTORS:
+        _EXECUTORS[config_path] = Executor(load_config(config_path), workers=1)
+    return _EXECUTORS[config_path]
 
 
 def claim(store, raw_id: int, holder: str, ttl_s: float = 900.0) -> bool:

@@ -42,7 +42,13 @@ def _children_when_ready(worker, log_path: Path, seconds: float = 120) -> list[p
     return []
 
 
-def _stop(worker, children: list[psutil.Process]) -> None:
+def _stop(worker, children: list[psutil.Process]) -> list[psutil.Process]:
+    """End the worker; returns every process it had started (pool children and their sandboxed readers,
+    collected now, since readers are forked when the first task arrives), all waited for."""
+    try:
+        children = list({p.pid: p for p in children + psutil.Process(worker.pid).children(recursive=True)}.values())
+    except psutil.NoSuchProcess:
+        pass
     worker.terminate()
     try:
         worker.wait(timeout=60)
@@ -50,9 +56,11 @@ def _stop(worker, children: list[psutil.Process]) -> None:
         worker.kill()
         worker.wait()
     _gone, alive = psutil.wait_procs(children, timeout=30)
-    for child in alive:          # only the children of the worker this test started
+    leaked = list(alive)
+    for child in alive:          # only the descendants of the worker this test started
         child.kill()
     psutil.wait_procs(alive, timeout=10)
+    return leaked
 
 
 @pytest.mark.slow
@@ -82,6 +90,7 @@ def test_celery_reprocess_archive_then_redecide_like_in_process(pg_url, tmp_path
     tasks.app.conf.task_default_queue = queue
     store = Store(pg_url)
     children: list[psutil.Process] = []
+    leaked: list[psutil.Process] = []
     try:
         children = _children_when_ready(worker, log_path)
         assert len(children) >= 2, log_path.read_text(errors="replace")[-3000:]
@@ -103,10 +112,10 @@ def test_celery_reprocess_archive_then_redecide_like_in_process(pg_url, tmp_path
         time.sleep(1)
     finally:
         tasks.app.conf.task_default_queue = old_queue
-        _stop(worker, children)
+        leaked = _stop(worker, children)
         log.close()
     assert worker.returncode is not None
-    assert not [c.pid for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE]
+    assert leaked == [], "processes outlived the worker (killed by the test)"
 
     after = redecide(store, load_config(str(strict_path)), dry_run=True, curve=False)
     assert {c.record_id for c in after.changes if c.outcome == "changed"} == set()    # same as in-process
