@@ -107,6 +107,10 @@ def with_celery(path: Path, children: int, tmp: Path) -> tuple[int, float]:
         _wait_read(store, done + count, worker, log_path)
         return count, time.perf_counter() - start
     finally:
+        try:  # every descendant, the sandboxed readers forked by the first tasks included
+            kids = list({p.pid: p for p in kids + psutil.Process(worker.pid).children(recursive=True)}.values())
+        except psutil.NoSuchProcess:
+            pass
         worker.terminate()
         try:
             worker.wait(timeout=60)
