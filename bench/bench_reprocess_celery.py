@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -73,59 +72,37 @@ def in_process(path: Path) -> tuple[int, float]:
 
 
 def with_celery(path: Path, children: int, tmp: Path) -> tuple[int, float]:
-    import psutil
-
     from intake import tasks
     from intake.reprocess import message_sources
     from outputs.store import Store
+    from tests.celery_worker import CeleryWorker
 
     schema, url = schema_url()
-    queue = "intake-bench-" + uuid.uuid4().hex[:8]
-    env = {**os.environ, "PYTHONPATH": str(REPO), "INTAKE_CELERY_QUEUE": queue, "OMP_THREAD_LIMIT": "1"}
-    log_path = tmp / f"worker-{queue}.log"
-    log = open(log_path, "w")
-    worker = subprocess.Popen([sys.executable, "-m", "celery", "-A", "intake.tasks", "worker", "--pool=prefork",
-                               "-c", str(children), "-Q", queue, "--without-gossip", "--without-mingle",
-                               "--loglevel=WARNING"], env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
-    kids: list = []
+    worker = CeleryWorker(tmp / f"worker-{schema}.log", children=children, loglevel="WARNING")
     store = Store(url)
-    tasks.app.conf.task_default_queue = queue
+    tasks.app.conf.task_default_queue = worker.queue
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and len(kids) < children:
-            time.sleep(0.5)
-            kids = psutil.Process(worker.pid).children(recursive=True)
+        worker.wait_ready()
         # warm-up: one message per child, so each loads its models (and forks its reader) before the clock
         done = 0
         for number in range(children + 1):
-            warm_one = tmp / f"warm-{queue}-{number}.eml"
+            warm_one = tmp / f"warm-{schema}-{number}.eml"
             warm_one.write_bytes(b"Subject: warm-up %d\r\n\r\nbonjour\r\n" % number)
             done += tasks.enqueue_paths([str(warm_one)], url, sources=message_sources)
-        _wait_read(store, done, worker, log_path)
+        _wait_read(store, done, worker)
         start = time.perf_counter()
         count = tasks.enqueue_paths([str(path)], url, sources=message_sources)
-        _wait_read(store, done + count, worker, log_path)
+        _wait_read(store, done + count, worker)
         return count, time.perf_counter() - start
     finally:
-        try:  # every descendant, the sandboxed readers forked by the first tasks included
-            kids = list({p.pid: p for p in kids + psutil.Process(worker.pid).children(recursive=True)}.values())
-        except psutil.NoSuchProcess:
-            pass
-        worker.terminate()
-        try:
-            worker.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
-        _gone, alive = psutil.wait_procs(kids, timeout=30)
-        for child in alive:
-            child.kill()
-        log.close()
+        leaked = worker.stop()
+        if leaked:
+            print(f"warning: {len(leaked)} processes outlived the worker (killed)", file=sys.stderr)
         store.close()
         drop(schema)
 
 
-def _wait_read(store, expected: int, worker, log_path: Path) -> None:
+def _wait_read(store, expected: int, worker) -> None:
     from sqlalchemy import func, select
 
     from outputs.tables import RawMessage
@@ -135,8 +112,8 @@ def _wait_read(store, expected: int, worker, log_path: Path) -> None:
             read = s.scalar(select(func.count()).select_from(RawMessage).where(RawMessage.status != "pending"))
         if read >= expected:
             return
-        if worker.poll() is not None or time.perf_counter() - start > 3600:
-            raise RuntimeError(log_path.read_text(errors="replace")[-2000:])
+        if not worker.alive() or time.perf_counter() - start > 3600:
+            raise RuntimeError(worker.log())
         time.sleep(0.1)
 
 
