@@ -11,6 +11,7 @@ import sys
 from typing import Optional, Sequence
 
 from foundation.errors import ExitCode, IntakeError
+from intake import cmd_reprocess
 
 
 def _add_config(p: argparse.ArgumentParser) -> None:
@@ -120,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-serve", action="store_true", help="prepare the demo database and exit")
     _add_json(p)
     from intake import cmd_users; cmd_users.register(sub)  # noqa: E702 - users: the first admin (issue 7)
+    cmd_reprocess.register(sub)
     from intake import cmd_api; cmd_api.register(sub)  # api-token, webhooks (handlers set as defaults)
     for choice in sub.choices.values():  # every sub-command's help shows its defaults
         choice.formatter_class = HelpFormatter

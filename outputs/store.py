@@ -9,6 +9,7 @@ tasks) and for the portal. It is built of rooms, one module each, each the only 
 | mailbox state and leases | `outputs/mailboxes.py` | where each folder's polling stopped; who polls it now |
 | integrations | `outputs/integrations.py` | webhook deliveries of the outbox, API tokens |
 | follow-up | `outputs/followups.py` | the insured's follow-up after opening: state, messages sent |
+| reprocessing | `outputs/reprocess_room.py` | the parse cache (text, word boxes, OCR), record versions |
 
 They share `outputs/base.py` (engine, transactions, the append-only timeline). The portal's own tables
 (users, teams, tokens) are declared in `outputs/portal_tables.py`, on the same Base, so one Alembic history
@@ -22,11 +23,14 @@ from outputs.integrations import IntegrationRoom
 from outputs.ledger import FailedRaw, RawLedger, StoredRaw
 from outputs.mailboxes import MailboxRoom, StateTables, holder_id
 from outputs.records import DbIndex, RecordRoom, SavedRecord
+from outputs.reprocess_room import ReprocessRoom
 from outputs.review import ReviewRoom
 
 __all__ = ["Store", "NotFoundError", "InvalidCorrection", "normalise_claim", "StoredRaw", "FailedRaw", "SavedRecord",
            "StateTables", "holder_id", "DbIndex"]
 
 
-class Store(RecordRoom, RawLedger, ReviewRoom, MailboxRoom, IntegrationRoom, FollowupRoom):
-    """The database behind intake. Opening it brings the schema up to date (Alembic), unless upgrade=False."""
+class Store(ReprocessRoom, RecordRoom, RawLedger, ReviewRoom, MailboxRoom, IntegrationRoom, FollowupRoom):
+    """The database behind intake. Opening it brings the schema up to date (Alembic), unless upgrade=False.
+
+    ReprocessRoom comes first: its `save_processed` calls the record room's, then caches the parse."""

@@ -35,7 +35,7 @@ RAW_STATUSES = ("pending", "processed", "failed")
 REVIEW_STATUSES = ("none", "pending", "accepted", "refused", "attached")
 DOSSIER_STATUSES = ("open", "pending_review", "refused", "closed", "waiting_for_client")
 EVENT_KINDS = ("received", "parsed", "classified", "routed", "attached", "corrected", "opened", "refused",
-               "closed", "reopened", "failed", "reminder", "admin", "followup")
+               "closed", "reopened", "failed", "reminder", "admin", "followup", "reprocessed")
 
 
 def now_utc() -> datetime:

@@ -95,8 +95,8 @@ def create_app(database_url: str, settings: PortalSettings | None = None, bind_h
 
     app.mount("/static", StaticFiles(directory=str(Path(__file__).with_name("static"))), name="static")
 
-    from reviewdesk.routes import account, admin, api, auth, dossiers, ops, queue
-    for module in (auth, account, queue, dossiers, admin, ops):
+    from reviewdesk.routes import account, admin, api, auth, dossiers, ops, queue, reprocess
+    for module in (auth, account, queue, dossiers, admin, ops, reprocess):
         app.include_router(module.router)
     app.state.api = api.api_from_config(app.state.store, app.state.sessionmaker)  # JSON, own OpenAPI, token auth
     app.mount("/api/v1", app.state.api)

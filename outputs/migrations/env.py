@@ -10,6 +10,7 @@ from sqlalchemy import create_engine
 import outputs.followup_tables  # noqa: F401  (the insured's follow-up)
 import outputs.integration_tables  # noqa: F401  (outbox, deliveries, API tokens)
 import outputs.portal_tables  # noqa: F401  (the portal's tables, on the same Base, for autogenerate)
+import outputs.reprocess_tables  # noqa: F401  (parse cache, record versions)
 from outputs.tables import Base
 
 config = context.config
