@@ -267,8 +267,8 @@ def classify(msg: ParsedMessage, config: Any) -> Extraction:
         fields["leak_repair_requested"] = _fv(leak_repair)
     if leak_search:
         fields["leak_search_requested"] = _fv(leak_search)
-        # the mission IS a leak search (a search with a repair request stays water damage: both rules apply)
-        if peril in ("water_damage", "leak_search", None) and not leak_repair and doc_type != "other":
+        # the mission IS a leak search, also when the repair of the leak is asked too (leak_repair_not_covered)
+        if peril in ("water_damage", "leak_search", None) and doc_type != "other":
             peril = "leak_search"
     aesthetic = flags.request(segs, cs, cs.aesthetic)
     if aesthetic:
@@ -313,7 +313,9 @@ def classify(msg: ParsedMessage, config: Any) -> Extraction:
         amount = _amount(segs, cs)
         if amount:
             fields["amount_eur"] = amount
-            if peril == "key_loss":
+            if peril == "key_loss" and cs.key_limit_context is not None \
+                    and cs.key_limit_context.search(fold(amount.evidence or "")):
+                # the insurer's stated limit for keys ("Limite de prise en charge : 450 €"), not a quote or estimate
                 fields["key_limit_eur"] = amount.model_copy()
         occ = flags.vocabulary(segs, cs, "occupancy", cs.occupancy_values, cs.occupancy_weak)
         if occ:

@@ -232,6 +232,7 @@ class ClassifierSettings(_Model):
     name_particles: list[str] = Field(default_factory=list)
     confidence: Confidence = Field(default_factory=Confidence)
     trust: TrustSettings = Field(default_factory=TrustSettings)
+    key_limit_context: list[str] = Field(default_factory=list)   # an amount read with these words is the keys' limit
     structure: StructureSettings = Field(default_factory=StructureSettings)
     roles: RolesSettings = Field(default_factory=RolesSettings)
 
@@ -287,6 +288,7 @@ class Compiled:
         self.civility_any = re.compile(
             r"(?<![\w])(?:" + "|".join(f"(?:{fold(p)})" for pats in s.civilities.values() for p in pats) + r")(?![\w])",
             re.IGNORECASE)
+        self.key_limit_context = compile_any(s.key_limit_context)
         self.brand_domains = [compile_pattern(p) for p in s.trust.brand_domains]
         self.internal_domains = [compile_pattern(p) for p in s.trust.internal_domains]
         st, ro = s.structure, s.roles
