@@ -58,7 +58,7 @@ def test_post_without_or_with_a_wrong_csrf_token_is_refused(app, admin_client, s
         from outputs.tables import RecordRow
         assert session.get(RecordRow, record_id).review_status == "pending"
     token = csrf_of(admin_client.get(f"/records/{record_id}").text)
-    assert admin_client.post(f"/records/{record_id}/open", data={"csrf_token": token}).status_code == 303
+    assert admin_client.post(f"/records/{record_id}/open", data={"csrf_token": token, "missing_reason": "vérifié avec l'agence"}).status_code == 303
 
 
 def test_login_form_itself_checks_csrf(app, client):

@@ -35,7 +35,7 @@ def test_review_path_on_postgresql(pg_url):
                          and app.state.store.get_record(i)["claim_number"])
         token = csrf_of(client.get(f"/records/{record_id}").text)
         assert client.post(f"/records/{record_id}/fields", data={"postcode": "69 003", "csrf_token": token}).status_code == 303
-        assert client.post(f"/records/{record_id}/open", data={"csrf_token": token}).status_code == 303
+        assert client.post(f"/records/{record_id}/open", data={"csrf_token": token, "missing_reason": "vérifié avec l'agence"}).status_code == 303
         out = io.StringIO()
         export(pg_url, "jsonl", out)
         exported = {r["source"]["uri"]: r for r in map(json.loads, out.getvalue().splitlines())}
