@@ -61,15 +61,16 @@ def _kill_group(proc: subprocess.Popen) -> None:
 
 
 def convert(data: bytes, suffix: str, target: str = "pdf", *, timeout_s: float = 60.0,
-            max_output_bytes: int = 60_000_000) -> bytes:
+            max_output_bytes: int = 60_000_000, tmp_root: Optional[Path] = None) -> bytes:
     """`data` (a file of type `suffix`, e.g. ".doc") converted by LibreOffice to `target` ("pdf", "txt"...).
 
+    Its files live in a fresh directory under `tmp_root` (the system's temporary folder by default).
     Raises SofficeError on a missing binary, a timeout (the whole process group is killed), a failed
     conversion or an output past `max_output_bytes`."""
     exe = binary()
     if exe is None:
         raise SofficeError("converter_missing", "soffice binary not found")
-    with tempfile.TemporaryDirectory(prefix="intake-soffice-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="intake-soffice-", dir=tmp_root) as tmp:
         work = Path(tmp)
         profile, outdir = work / "profile", work / "out"
         profile.mkdir()
