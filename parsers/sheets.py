@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 from datetime import date, datetime, time
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from foundation.config import Limits
 from foundation.errors import ReadReason
@@ -50,7 +50,19 @@ def _row_line(values: Iterable) -> str:
     return "\t".join(t for t in (cell_text(v) for v in values) if t)
 
 
-def _finish(lines: list[str], cells: CellBudget) -> list[Page]:
+def _pages(sheets: Iterable[Iterable[Sequence]], cells: CellBudget) -> list[Page]:
+    """Sheets (each an iterable of rows of values) to pages, within the cell budget."""
+    lines: list[str] = []
+    for rows in sheets:
+        for row in rows:
+            if not cells.take(len(row)):
+                break
+            line = _row_line(row)
+            if line:
+                lines.append(line)
+        lines.append(PAGE_BREAK)
+        if cells.cut:
+            break
     pages = pages_from_lines(lines)
     if cells.cut and pages:
         pages[-1] = pages[-1].model_copy(update={"text": pages[-1].text + "\n[…]"})
@@ -64,23 +76,25 @@ def read_xlsx(data: bytes, limits: Limits) -> list[Page]:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (KeyError, ValueError, OSError, TypeError) as error:
         raise OfficeUnreadable(ReadReason.corrupt_file.detail(f"xlsx: {type(error).__name__}")) from error
-    cells, lines = CellBudget(limits), []
     try:
-        for sheet in book.worksheets:
-            if getattr(sheet, "sheet_state", "visible") != "visible" or not hasattr(sheet, "iter_rows"):
-                continue
-            for row in sheet.iter_rows(values_only=True):
-                if not cells.take(len(row)):
-                    break
-                line = _row_line(row)
-                if line:
-                    lines.append(line)
-            lines.append(PAGE_BREAK)
-            if cells.cut:
-                break
+        sheets = (sheet.iter_rows(values_only=True) for sheet in book.worksheets
+                  if getattr(sheet, "sheet_state", "visible") == "visible" and hasattr(sheet, "iter_rows"))
+        return _pages(sheets, CellBudget(limits))
     finally:
         book.close()
-    return _finish(lines, cells)
+
+
+def _xls_value(cell, datemode: int):
+    import xlrd
+
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        try:
+            return xlrd.xldate.xldate_as_datetime(cell.value, datemode)
+        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+            return cell.value
+    if cell.ctype == xlrd.XL_CELL_BOOLEAN:
+        return bool(cell.value)
+    return cell.value if cell.ctype in (xlrd.XL_CELL_TEXT, xlrd.XL_CELL_NUMBER) else None
 
 
 def read_xls(data: bytes, limits: Limits) -> list[Page]:
@@ -90,33 +104,15 @@ def read_xls(data: bytes, limits: Limits) -> list[Page]:
         book = xlrd.open_workbook(file_contents=data, on_demand=True)
     except (xlrd.XLRDError, ValueError, IndexError, KeyError, AssertionError) as error:
         raise OfficeUnreadable(ReadReason.corrupt_file.detail(f"xls: {type(error).__name__}")) from error
-    cells, lines = CellBudget(limits), []
-    try:
+
+    def sheets():
         for index in range(book.nsheets):
             sheet = book.sheet_by_index(index)
-            if getattr(sheet, "visibility", 0) != 0:
-                continue
-            for r in range(sheet.nrows):
-                if not cells.take(sheet.ncols):
-                    break
-                values = []
-                for cell in sheet.row(r):
-                    if cell.ctype == xlrd.XL_CELL_DATE:
-                        try:
-                            values.append(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode))
-                        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
-                            values.append(cell.value)
-                    elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
-                        values.append(bool(cell.value))
-                    elif cell.ctype in (xlrd.XL_CELL_TEXT, xlrd.XL_CELL_NUMBER):
-                        values.append(cell.value)
-                line = _row_line(values)
-                if line:
-                    lines.append(line)
-            lines.append(PAGE_BREAK)
+            if getattr(sheet, "visibility", 0) == 0:
+                yield ([_xls_value(c, book.datemode) for c in sheet.row(r)] for r in range(sheet.nrows))
             book.unload_sheet(index)
-            if cells.cut:
-                break
+
+    try:
+        return _pages(sheets(), CellBudget(limits))
     finally:
         book.release_resources()
-    return _finish(lines, cells)
