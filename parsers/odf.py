@@ -50,16 +50,27 @@ def _cell_text(cell) -> str:
     return " ".join(l.strip() for l in _blocks(cell) if l != PAGE_BREAK and l.strip())
 
 
-def _rows(table) -> list[str]:
-    lines = []
+MAX_REPEAT = 50   # an empty cell repeated to the sheet's edge (16384 columns) counts this many times at most
+
+
+def _cells(table) -> list[list[str]]:
+    """A table's rows of cell texts, column positions kept (a repeated cell counts for its columns)."""
+    rows = []
     for row in table.iter(TABLE + "table-row"):
-        cells = [_cell_text(c) for c in row if c.tag == TABLE + "table-cell"]
-        line = "\t".join(c for c in cells if c)
-        if line:
-            lines.append(line)
-        if len(lines) > MAX_LINES:
+        cells: list[str] = []
+        for cell in row:
+            if cell.tag in (TABLE + "table-cell", TABLE + "covered-table-cell"):
+                text = _cell_text(cell) if cell.tag == TABLE + "table-cell" else ""
+                repeat = min(int(cell.get(TABLE + "number-columns-repeated", "1") or 1), MAX_REPEAT)
+                cells.extend([text] * repeat)
+        rows.append(cells)
+        if len(rows) > MAX_LINES:
             break
-    return lines
+    return rows
+
+
+def _rows(table) -> list[str]:
+    return [line for line in ("\t".join(c for c in cells if c) for cells in _cells(table)) if line]
 
 
 def _blocks(parent) -> list[str]:
@@ -121,8 +132,9 @@ def read_odf(data: bytes, limits: Limits) -> list[Page]:
     sheet = body.find(OFFICE + "spreadsheet")
     if sheet is not None:
         lines: list[str] = []
+        from parsers.sheets import sheet_lines
         for table in sheet.iter(TABLE + "table"):
-            lines.extend(_rows(table) + [PAGE_BREAK])
+            lines.extend(sheet_lines(_cells(table)) + [PAGE_BREAK])
         return pages_from_lines(lines)
     heads, feet = _header_footer(styles)
     text = body.find(OFFICE + "text")

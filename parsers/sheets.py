@@ -8,6 +8,7 @@ per workbook; past that a note says so.
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, datetime, time
 from typing import Iterable, Sequence
 
@@ -46,21 +47,53 @@ def cell_text(value) -> str:
     return " ".join(str(value).split()) if "\n" in str(value) else str(value).strip()
 
 
-def _row_line(values: Iterable) -> str:
-    return "\t".join(t for t in (cell_text(v) for v in values) if t)
+_DIGITS = re.compile(r"\d{3}")
+
+
+def _is_header(cells: Sequence[str], filled: list[int]) -> bool:
+    """A row of three or more short labels (no numbers in them): the column titles of a table of records."""
+    return len(filled) >= 3 and all(len(cells[i]) <= 40 and not _DIGITS.search(cells[i]) for i in filled)
+
+
+def _is_record(cells: Sequence[str], header: dict[int, str]) -> bool:
+    return sum(1 for i in header if i < len(cells) and cells[i]) >= max(2, (len(header) + 1) // 2)
+
+
+def sheet_lines(rows: Iterable[Sequence[str]]) -> list[str]:
+    """A sheet's rows of cell texts (column positions kept, "" for an empty cell) to lines. A label beside its
+    value stays one line ("Label<TAB>value"); a table with its labels across a first row and one record per
+    row below (a broker's "bordereau") becomes "Label<TAB>value" lines per record, a blank line between."""
+    rows = [list(r) for r in rows]
+    lines: list[str] = []
+    header: dict[int, str] = {}
+    for n, cells in enumerate(rows):
+        filled = [i for i, c in enumerate(cells) if c]
+        if not filled:
+            header = {}
+            continue
+        if header and _is_record(cells, header):
+            lines.extend(f"{header[i]}\t{cells[i]}" for i in filled if i in header)
+            lines.extend(["\t".join(cells[i] for i in filled if i not in header), ""])
+            continue
+        header = {}
+        following = rows[n + 1] if n + 1 < len(rows) else []
+        if _is_header(cells, filled) and _is_record(following, {i: cells[i] for i in filled}):
+            header = {i: cells[i] for i in filled}
+            continue
+        lines.append("\t".join(cells[i] for i in filled))
+    return lines
 
 
 def _pages(sheets: Iterable[Iterable[Sequence]], cells: CellBudget) -> list[Page]:
     """Sheets (each an iterable of rows of values) to pages, within the cell budget."""
     lines: list[str] = []
     for rows in sheets:
+        texts = []
         for row in rows:
             if not cells.take(len(row)):
                 break
-            line = _row_line(row)
-            if line:
-                lines.append(line)
-        lines.append(PAGE_BREAK)
+            texts.append([cell_text(v) for v in row])
+        lines.extend(sheet_lines(texts) + [PAGE_BREAK])
         if cells.cut:
             break
     pages = pages_from_lines(lines)

@@ -63,6 +63,33 @@ EXPECTED = {
     "calc": {"claim_number": "B7310042", "intermediary_code": "741852", "last_name": "LE GUENNEC",
              "postcode": "49000", "phone": "+33241376015", "peril": "glass_breakage"},
 }
+# A broker writes in prose, in its own letter (no form): Writer, saved as .docx and .odt.
+BROKER_SENDER = "sinistres@cabinet-morel-assurances.fr"
+BROKER_LETTER = [
+    "CABINET MOREL ASSURANCES - Courtier en assurances - ORIAS 07 012 345",
+    "3 boulevard Béranger, 37000 TOURS",
+    "Tours, le 9 mars 2026",
+    "Objet : déclaration de sinistre - votre référence C0458812",
+    "Madame, Monsieur,",
+    "Nous vous prions de bien vouloir missionner un prestataire pour notre client, Monsieur Bastien FOUCHER, "
+    "locataire d'un appartement situé 17 allée des Ormes, 37200 TOURS.",
+    "Le 7 mars 2026, un violent orage a arraché une partie de la toiture de l'immeuble ; l'eau s'est infiltrée "
+    "dans la chambre. Il ne s'agit pas d'une fuite : les dommages sont dus à la tempête.",
+    "M. FOUCHER est joignable au 06 58 12 77 31 ou par courriel : bastien.foucher@orange.fr.",
+    "Notre code courtier : 8812-T. Nous restons à votre disposition.",
+    "Veuillez agréer nos salutations distinguées.",
+    "Claire MOREL, gestionnaire sinistres",
+]
+# A broker's Calc "bordereau": the labels across the first row, the order on the row below.
+BORDEREAU_ROWS = [
+    ("N° sinistre", "Assuré", "Adresse", "CP", "Ville", "Tél. assuré", "Événement", "Date", "Code courtier"),
+    ("C0461207", "Mme Sandrine VASSEUR", "5 rue du Commerce", "37100", "TOURS", "06 31 45 98 02",
+     "Vol avec effraction, porte-fenêtre forcée", "08/03/2026", "8812-T"),
+]
+EXPECTED_BROKER = {
+    "letter": {"claim_number": "C0458812", "last_name": "FOUCHER", "postcode": "37200", "phone": "+33658127731"},
+    "bordereau": {"claim_number": "C0461207", "last_name": "VASSEUR", "postcode": "37100", "phone": "+33631459802"},
+}
 SENDER = "agence.dupuis@agents.allianz.fr"
 _NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
        'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
@@ -96,11 +123,17 @@ def fodt() -> str:
             f"<office:body><office:text>{body}</office:text></office:body></office:document>")
 
 
-def fods() -> str:
+def fods(rows=SHEET_ROWS) -> str:
     return (f'<?xml version="1.0" encoding="UTF-8"?><office:document {_NS} office:version="1.3" '
             f'office:mimetype="application/vnd.oasis.opendocument.spreadsheet">'
-            f"<office:body><office:spreadsheet>{_table(SHEET_ROWS, 'ODM')}</office:spreadsheet></office:body>"
+            f"<office:body><office:spreadsheet>{_table(rows, 'ODM')}</office:spreadsheet></office:body>"
             f"</office:document>")
+
+
+def letter_fodt() -> str:
+    return (f'<?xml version="1.0" encoding="UTF-8"?><office:document {_NS} office:version="1.3" '
+            f'office:mimetype="application/vnd.oasis.opendocument.text"><office:body><office:text>'
+            + "".join(_p(line) for line in BROKER_LETTER) + "</office:text></office:body></office:document>")
 
 
 def generate(outdir: Path, timeout_s: float = 120.0) -> dict[str, Path]:
@@ -112,18 +145,26 @@ def generate(outdir: Path, timeout_s: float = 120.0) -> dict[str, Path]:
             path = outdir / f"ordre_de_mission.{ext}"
             path.write_bytes(convert(source.encode(), suffix, target, timeout_s=timeout_s))
             made[ext] = path
+    for source, suffix, name, ext, target in (
+            (letter_fodt(), ".fodt", "courtier_lettre", "docx", WRITER_FORMATS["docx"]),
+            (letter_fodt(), ".fodt", "courtier_lettre", "odt", "odt"),
+            (fods(BORDEREAU_ROWS), ".fods", "courtier_bordereau", "xlsx", CALC_FORMATS["xlsx"])):
+        path = outdir / f"{name}.{ext}"
+        path.write_bytes(convert(source.encode(), suffix, target, timeout_s=timeout_s))
+        made[f"{name}.{ext}"] = path
     return made
 
 
-def mail_with(data: bytes, filename: str, *, sender: str = SENDER, subject: str = "Ordre de mission") -> bytes:
+def mail_with(data: bytes, filename: str, *, sender: str = SENDER, subject: str = "Ordre de mission",
+              who: str = "Agence Dupuis", signature: str = "Julien DUPUIS") -> bytes:
     """The mail an agency sends with the file attached (the body says little, as they do)."""
     msg = EmailMessage()
-    msg["From"] = f"Agence Dupuis <{sender}>"
+    msg["From"] = f"{who} <{sender}>"
     msg["To"] = "ouverture@multiassistance.fr"
     msg["Subject"] = subject
     msg["Date"] = format_datetime(datetime(2026, 3, 11, 9, 30, tzinfo=timezone.utc))
-    msg["Message-ID"] = f"<{filename.replace(' ', '_')}.20260311@agents.allianz.fr>"
-    msg.set_content("Bonjour,\n\nVous trouverez la mission en pièce jointe.\n\nCordialement,\nJulien DUPUIS\n")
+    msg["Message-ID"] = f"<{filename.replace(' ', '_')}.20260311@{sender.split('@')[1]}>"
+    msg.set_content(f"Bonjour,\n\nVous trouverez la mission en pièce jointe.\n\nCordialement,\n{signature}\n")
     msg.add_attachment(data, maintype="application", subtype="octet-stream", filename=filename)
     return msg.as_bytes()
 
