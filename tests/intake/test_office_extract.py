@@ -12,7 +12,7 @@ import pytest
 
 from foundation.errors import ReadReason
 from parsers._exec import soffice
-from tests.parsers.office_fixtures import EXPECTED, HERE, mail_with
+from tests.parsers.office_fixtures import BROKER_SENDER, EXPECTED, EXPECTED_BROKER, HERE, mail_with
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not soffice.available(), reason="LibreOffice not installed")]
 INTAKE = Path(sys.executable).with_name("intake")
@@ -102,3 +102,21 @@ def test_a_bare_office_file_gives_a_record_with_its_fields(tmp_path, contract_va
     record = extract(bare, contract_validator)
     assert record["claim_number"] == EXPECTED["writer"]["claim_number"]
     assert record["insured"]["last_name"] == EXPECTED["writer"]["last_name"]
+
+
+@pytest.mark.parametrize("name,kind", [("courtier_lettre.docx", "letter"), ("courtier_lettre.odt", "letter"),
+                                       ("courtier_bordereau.xlsx", "bordereau")])
+def test_a_broker_order_in_its_own_office_file_opens(name, kind, tmp_path, contract_validator):
+    """A broker's prose letter (Writer) and its bordereau (Calc: labels across the first row)."""
+    mail = tmp_path / f"{name}.eml"
+    mail.write_bytes(mail_with((HERE / name).read_bytes(), name, sender=BROKER_SENDER, who="Cabinet Morel Assurances",
+                               signature="Claire MOREL", subject="Déclaration de sinistre"))
+    record = extract(mail, contract_validator)
+    expected = EXPECTED_BROKER[kind]
+    assert record["decision"] == "auto_open", record["reasons"]
+    assert record["channel"] == "allianz_courtage"
+    assert record["claim_number"] == expected["claim_number"]
+    assert record["insured"]["last_name"] == expected["last_name"]
+    assert record["insured"]["phone"] == expected["phone"]
+    if kind == "bordereau":   # the letter gives its address in a sentence: the party stage's work (issue 13, class 3)
+        assert record["insured"]["postcode"] == expected["postcode"]
