@@ -73,7 +73,8 @@ def sheet_lines(rows: Iterable[Sequence[str]]) -> list[str]:
             continue
         if header and _is_record(cells, header):
             lines.extend(f"{header[i]}\t{cells[i]}" for i in filled if i in header)
-            lines.extend(["\t".join(cells[i] for i in filled if i not in header), ""])
+            rest = "\t".join(cells[i] for i in filled if i not in header)
+            lines.extend([rest, ""] if rest else [""])
             continue
         header = {}
         following = rows[n + 1] if n + 1 < len(rows) else []

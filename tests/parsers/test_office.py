@@ -173,3 +173,16 @@ def test_bare_office_files_read_like_a_mail_with_one_attachment():
     parsed = parse_message(fixture("xlsx"), "mission.xlsx")
     assert parsed.unreadable is None and parsed.body is None
     assert EXPECTED["calc"]["claim_number"] in parsed.attachments[0].text
+
+
+def test_a_table_of_records_reads_label_beside_value_and_a_form_stays_as_it_is():
+    from parsers.sheets import sheet_lines
+
+    records = [["N° sinistre", "", "Assuré", "Tél."], ["C0461207", "", "VASSEUR", "06 31 45 98 02"],
+               ["C0461301", "", "MARTIN", ""], [], ["Total", "2"]]
+    assert sheet_lines(records) == ["N° sinistre\tC0461207", "Assuré\tVASSEUR", "Tél.\t06 31 45 98 02", "",
+                                    "N° sinistre\tC0461301", "Assuré\tMARTIN", "", "Total\t2"]
+    form = [["ORDRE DE MISSION"], ["Code agent", "741852"], ["Nom", "DUPONT"]]
+    assert sheet_lines(form) == ["ORDRE DE MISSION", "Code agent\t741852", "Nom\tDUPONT"]
+    titles_only = [["Nom", "Adresse", "Ville"], ["Remarque : rien à signaler"]]
+    assert sheet_lines(titles_only) == ["Nom\tAdresse\tVille", "Remarque : rien à signaler"]
