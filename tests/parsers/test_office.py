@@ -186,3 +186,21 @@ def test_a_table_of_records_reads_label_beside_value_and_a_form_stays_as_it_is()
     assert sheet_lines(form) == ["ORDRE DE MISSION", "Code agent\t741852", "Nom\tDUPONT"]
     titles_only = [["Nom", "Adresse", "Ville"], ["Remarque : rien à signaler"]]
     assert sheet_lines(titles_only) == ["Nom\tAdresse\tVille", "Remarque : rien à signaler"]
+
+
+@pytest.mark.slow
+@needs_soffice
+def test_a_scan_pasted_into_word_is_converted_and_ocred():
+    import docx
+    from docx.shared import Cm
+    from tests.parsers.conftest import fax_image
+
+    png = io.BytesIO()
+    fax_image(skew=0.0, noise=0.0).save(png, format="PNG")
+    document = docx.Document()
+    document.add_picture(io.BytesIO(png.getvalue()), width=Cm(18))
+    buf = io.BytesIO()
+    document.save(buf)
+    doc = read_document(buf.getvalue(), "scan.docx", Limits())
+    assert "converted_by_libreoffice" in doc.notes and doc.ocr
+    assert "B1234567" in doc.text.replace(" ", "")
