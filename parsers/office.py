@@ -181,6 +181,17 @@ def _library(ctype: str) -> Optional[Callable[[bytes, Limits], list[Page]]]:
     return None   # .doc, .pptx: LibreOffice only
 
 
+def _has_pictures(data: bytes) -> bool:
+    """A Word or Writer package holding images (word/media/, Pictures/)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return any(n.startswith(("word/media/", "Pictures/")) for n in archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+
+
 def read_office(data: bytes, ctype: str, limits: Limits, engine: OcrEngine = DEFAULT_ENGINE) -> PdfResult:
     """Pages of an Office file of type `ctype` (a sniff constant); failures end in `error`, never raised."""
     if ctype == sn.ENCRYPTED_OFFICE:
@@ -203,7 +214,7 @@ def read_office(data: bytes, ctype: str, limits: Limits, engine: OcrEngine = DEF
         else:
             text = "".join(p.text for p in pages)
             # Nothing but a pasted picture (a scanned order saved into Word): LibreOffice + OCR reads it.
-            if meaningful_chars(text) >= MIN_TEXT_CHARS or ctype not in (sn.DOCX, sn.ODT):
+            if meaningful_chars(text) >= MIN_TEXT_CHARS or ctype not in (sn.DOCX, sn.ODT) or not _has_pictures(data):
                 return PdfResult(pages=pages, page_count=len(pages))
             failure = None if pages else ReadReason.empty_attachment.detail("no text")
     if failure and ReadReason.of(failure) == ReadReason.corrupt_file and ctype in _ZIPPED:
