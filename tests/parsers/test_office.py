@@ -204,3 +204,25 @@ def test_a_scan_pasted_into_word_is_converted_and_ocred():
     doc = read_document(buf.getvalue(), "scan.docx", Limits())
     assert "converted_by_libreoffice" in doc.notes and doc.ocr
     assert "B1234567" in doc.text.replace(" ", "")
+
+
+def _with_part(ext: str, part: str, edit) -> bytes:
+    src = zipfile.ZipFile(io.BytesIO(fixture(ext)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            dst.writestr(info, edit(data) if info.filename == part else data)
+    return out.getvalue()
+
+
+@pytest.mark.slow
+def test_an_entity_expansion_bomb_in_the_xml_is_refused():
+    entities = "".join(f'<!ENTITY e{i} "' + (f"&e{i - 1};" if i > 1 else "lol") * 10 + '">' for i in range(1, 10))
+    dtd = f'<?xml version="1.0"?><!DOCTYPE d [{entities}]>'.encode()
+
+    def bomb(data: bytes) -> bytes:
+        return dtd + data.split(b"?>", 1)[1].replace(b"B7305518", b"&e9;")
+    for ext, part in (("odt", "content.xml"), ("docx", "word/document.xml")):
+        doc = read_document(_with_part(ext, part, bomb), f"x.{ext}", Limits())
+        assert doc.error and not doc.pages, (ext, doc.error)
