@@ -118,5 +118,4 @@ def test_a_broker_order_in_its_own_office_file_opens(name, kind, tmp_path, contr
     assert record["claim_number"] == expected["claim_number"]
     assert record["insured"]["last_name"] == expected["last_name"]
     assert record["insured"]["phone"] == expected["phone"]
-    if kind == "bordereau":   # the letter gives its address in a sentence: the party stage's work (issue 13, class 3)
-        assert record["insured"]["postcode"] == expected["postcode"]
+    assert record["insured"]["postcode"] == expected["postcode"]   # the letter's is in a sentence
