@@ -31,6 +31,14 @@ class Limits(BaseModel):
     ocr_timeout_s: float = 40.0          # one Tesseract call
     ocr_languages: str = "fra"
     html_max_bytes: int = 2_000_000      # HTML bodies are truncated past this before conversion
+    # Office files and archives attached to a message (parsers/office.py, parsers/unpack.py)
+    office_timeout_s: float = 60.0       # one LibreOffice conversion (.doc, or a file the libraries fail on)
+    office_max_cells: int = 20_000       # spreadsheet cells read per workbook; more are noted, not read
+    archive_max_members: int = 50        # files read from one attached archive
+    archive_max_member_bytes: int = 30_000_000  # one unpacked member
+    archive_max_total_bytes: int = 60_000_000   # all members of one archive, unpacked (Office packages too)
+    archive_max_ratio: float = 100.0     # unpacked/packed size of a member past this is a bomb, refused
+    archive_max_depth: int = 2           # an archive in an archive is read; one more level is refused
 
 
 class Reminders(BaseModel):

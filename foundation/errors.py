@@ -51,6 +51,10 @@ class ReadReason(StrEnum):
     budget_spent = "budget_spent"              # the message's time budget ran out before this page
     worker_died = "worker_died"
     memory_limit = "memory_limit"
+    encrypted_file = "encrypted_file"          # a password-protected Office file or archive member
+    archive_refused = "archive_refused"        # past an archive bound (size, member count, depth, ratio)
+    converter_missing = "converter_missing"    # LibreOffice (soffice) is not installed
+    convert_failed = "convert_failed"          # LibreOffice could not convert the file
 
     def detail(self, text: object = "") -> str:
         """`code: detail` as stored in the record ("read_failed: KeyError")."""

@@ -160,6 +160,8 @@ class AttachmentOut(BaseModel):
     sha256: str
     pages: Optional[int] = None
     ocr: bool = False
+    # why it could not be read (a ReadReason: "archive_refused: ...", "corrupt_file: ..."); absent when read
+    error: Optional[str] = Field(default=None, exclude_if=lambda v: v is None)
 
 
 class SourceOut(BaseModel):

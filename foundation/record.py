@@ -31,7 +31,7 @@ def source_out(source: SourceRef, sha256: str, msg: Optional[ParsedMessage]) -> 
     out.sender = msg.sender or None
     out.attachments = [
         AttachmentOut(filename=d.filename or d.name, content_type=d.content_type, sha256=d.sha256,
-                      pages=len(d.pages) if d.pages else None, ocr=d.ocr)
+                      pages=len(d.pages) if d.pages else None, ocr=d.ocr, error=(d.error or None) and d.error[:300])
         for d in msg.attachments
     ]
     return out

@@ -15,7 +15,7 @@ from foundation.errors import ReadReason
 from parsers import budget
 from parsers import sniff as sn
 from parsers.charsets import decode_bytes
-from parsers.documents import read_document, text_document
+from parsers.documents import read_document, read_documents, text_document
 from parsers.html import html_to_text
 from parsers.ocr import DEFAULT_ENGINE, OcrEngine
 
@@ -39,6 +39,8 @@ def parse_message(raw: bytes, filename: Optional[str] = None, limits: Optional[L
 
 def _parse(raw: bytes, filename: Optional[str], limits: Limits, engine: OcrEngine) -> ParsedMessage:
     kind = sn.sniff(raw, filename)
+    if kind in sn.OFFICE_TYPES or kind in sn.ARCHIVE_TYPES:
+        return _office(raw, kind, filename, limits, engine)
     if kind == sn.PDF or kind in sn.IMAGE_TYPES:
         name = filename or ("document.pdf" if kind == sn.PDF else "document" + sn.extension_for(kind, ""))
         doc = read_document(raw, name, limits, filename=filename, engine=engine, content_type=kind)
@@ -73,6 +75,15 @@ def _parse(raw: bytes, filename: Optional[str], limits: Limits, engine: OcrEngin
     if kind == sn.TEXT:
         return _text(raw)
     return ParsedMessage(kind="unknown", unreadable=ReadReason.unsupported_format.detail(f"{kind}"))
+
+
+def _office(raw: bytes, kind: str, filename: Optional[str], limits: Limits, engine: OcrEngine) -> ParsedMessage:
+    """A bare Office file (or an archive of documents) has the shape of a mail with that attachment: no body."""
+    name = filename or "document" + sn.extension_for(kind, "")
+    docs = read_documents(raw, name, limits, filename=filename, engine=engine, content_type=kind)
+    usable = any(p.text.strip() for d in docs for p in d.pages)
+    reason = next((d.error for d in docs if d.error), None) or ReadReason.empty_input.detail("no text")
+    return ParsedMessage(kind="text", attachments=docs, unreadable=None if usable else reason)
 
 
 def _text(raw: bytes, unreadable_reason: str = ReadReason.empty_input.value) -> ParsedMessage:

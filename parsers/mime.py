@@ -23,7 +23,7 @@ from foundation.record import sha256_hex
 from foundation.errors import ReadReason
 from parsers import sniff as sn
 from parsers.charsets import decode_bytes, recover_8bit
-from parsers.documents import NO_TEXT, read_document, text_document
+from parsers.documents import NO_TEXT, read_documents, text_document
 from parsers.html import html_to_text
 from parsers.ocr import DEFAULT_ENGINE, OcrEngine
 
@@ -338,8 +338,8 @@ class Walker:
             ocr = not (self.html_mail and _image_is_tiny(data))
         elif detected in sn.IMAGE_TYPES and self.html_mail and disposition == "inline" and _image_is_tiny(data):
             ocr = False
-        self.attachments.append(read_document(data, name, self.limits, filename=filename, declared=ctype,
-                                              charset=charset, ocr=ocr, engine=self.engine, content_type=detected))
+        self.attachments.extend(read_documents(data, name, self.limits, filename=filename, declared=ctype,
+                                               charset=charset, ocr=ocr, engine=self.engine, content_type=detected))
 
     def add_tnef(self, data: bytes, filename: Optional[str], nesting: int = 0) -> None:
         from parsers.tnef import read_tnef
@@ -355,7 +355,7 @@ class Walker:
             if nesting < 3 and sn.sniff(payload, name) == sn.TNEF:  # an embedded Outlook item
                 self.add_tnef(payload, name, nesting + 1)
                 continue
-            self.attachments.append(read_document(payload, name, self.limits, filename=name, engine=self.engine))
+            self.attachments.extend(read_documents(payload, name, self.limits, filename=name, engine=self.engine))
 
 
 def in_alt_duplicate(first: str, second: str) -> bool:

@@ -108,9 +108,9 @@ def read_outlook(data: bytes, limits: Limits, engine: OcrEngine) -> Optional[Out
     content = read_msg(data)
     if content is None:
         return None
-    from parsers.documents import read_document
+    from parsers.documents import read_documents
     from parsers.html import html_to_text
     text = content.body or html_to_text(content.html or "", limits.html_max_bytes)
-    attachments = [read_document(payload, name, limits, filename=name, engine=engine)
-                   for name, payload in content.attachments]
+    attachments = [doc for name, payload in content.attachments
+                   for doc in read_documents(payload, name, limits, filename=name, engine=engine)]
     return OutlookMessage(content, text, (content.sender or "").strip().lower() or None, attachments)

@@ -23,9 +23,21 @@ TEXT = "text/plain"
 CALENDAR = "text/calendar"
 VCARD = "text/vcard"
 ZIP = "application/zip"
+SEVEN_Z = "application/x-7z-compressed"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+ODT = "application/vnd.oasis.opendocument.text"
+ODS = "application/vnd.oasis.opendocument.spreadsheet"
+DOC = "application/msword"
+XLS = "application/vnd.ms-excel"
+RTF = "application/rtf"
+ENCRYPTED_OFFICE = "application/x-encrypted-office"   # OOXML with a password: an OLE file holding EncryptedPackage
 UNKNOWN = "application/octet-stream"
 
 IMAGE_TYPES = frozenset({TIFF, PNG, JPEG, GIF, BMP, WEBP})
+OFFICE_TYPES = frozenset({DOCX, XLSX, PPTX, ODT, ODS, DOC, XLS, RTF, ENCRYPTED_OFFICE})
+ARCHIVE_TYPES = frozenset({ZIP, SEVEN_Z})
 
 _HEADER_LINE = re.compile(rb"^(?:[!-9;-~]{1,76}):[ \t]*\S?", re.ASCII)
 _MAIL_HEADERS = re.compile(
@@ -36,8 +48,13 @@ _MAIL_HEADERS = re.compile(
 _EXTENSIONS = {
     ".pdf": PDF, ".tif": TIFF, ".tiff": TIFF, ".png": PNG, ".jpg": JPEG, ".jpeg": JPEG, ".gif": GIF,
     ".bmp": BMP, ".eml": EMAIL, ".msg": OLE, ".txt": TEXT, ".htm": HTML, ".html": HTML, ".ics": CALENDAR,
-    ".vcf": VCARD, ".dat": TNEF, ".zip": ZIP, ".webp": WEBP,
+    ".vcf": VCARD, ".dat": TNEF, ".zip": ZIP, ".webp": WEBP, ".7z": SEVEN_Z, ".docx": DOCX, ".xlsx": XLSX,
+    ".pptx": PPTX, ".odt": ODT, ".ods": ODS, ".doc": DOC, ".xls": XLS, ".rtf": RTF,
 }
+# The inner part that tells an OOXML package apart (checked in this order), and ODF's `mimetype` member.
+_OOXML_PARTS = (("word/document.xml", DOCX), ("xl/workbook.xml", XLSX), ("ppt/presentation.xml", PPTX))
+_ODF_TYPES = {ODT.encode(): ODT, ODS.encode(): ODS, b"application/vnd.oasis.opendocument.text-template": ODT,
+              b"application/vnd.oasis.opendocument.spreadsheet-template": ODS}
 # The extension a made-up file name gets for a detected type (the first one listed above for that type).
 _SUFFIXES = {ctype: ext for ext, ctype in reversed(list(_EXTENSIONS.items()))}
 
@@ -92,11 +109,15 @@ def sniff(data: bytes, name: Optional[str] = None, declared: Optional[str] = Non
     if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
         return WEBP
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return OLE
+        return _ole_kind(data)
     if head.startswith(b"\x78\x9f\x3e\x22"):
         return TNEF
-    if head.startswith(b"PK\x03\x04"):
-        return ZIP
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return _zip_kind(data)
+    if head.startswith(b"7z\xbc\xaf\x27\x1c"):
+        return SEVEN_Z
+    if head.startswith(b"{\\rtf"):
+        return RTF
     hint = (declared or "").lower().split(";")[0].strip() or None
     by_name = type_from_name(name)
     stripped = head.lstrip()
@@ -116,6 +137,51 @@ def sniff(data: bytes, name: Optional[str] = None, declared: Optional[str] = Non
     if hint and hint not in (UNKNOWN, "application/unknown", "binary/octet-stream") and not hint.startswith(("image/", "application/pdf")):
         return hint  # e.g. application/msword: we cannot read it, but keep what the sender said
     return by_name if by_name and by_name not in (PDF,) and by_name not in IMAGE_TYPES else UNKNOWN
+
+
+def _zip_kind(data: bytes) -> str:
+    """A zip file, or the Office/OpenDocument package it is, told from its inner parts (names only read)."""
+    import io
+    import zipfile
+
+    if data[30:38] == b"mimetype":  # ODF stores `mimetype` first and uncompressed: read it in place
+        for raw, kind in _ODF_TYPES.items():
+            if data[38:38 + len(raw) + 8].find(raw) >= 0:
+                return kind
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist()[:5000])
+            if "[Content_Types].xml" in names:
+                for part, kind in _OOXML_PARTS:
+                    if part in names:
+                        return kind
+            if "mimetype" in names and "content.xml" in names:
+                info = archive.getinfo("mimetype")
+                if info.file_size < 200:
+                    return _ODF_TYPES.get(archive.read(info).strip(), ZIP)
+    except Exception:  # a damaged package: the central directory may be gone; judge by the local headers
+        for part, kind in _OOXML_PARTS:
+            if part.encode() in data[:200_000]:
+                return kind
+    return ZIP
+
+
+def _ole_kind(data: bytes) -> str:
+    """An OLE2 compound file: Word (.doc), Excel (.xls), a password-protected OOXML package, else Outlook/other."""
+    try:
+        import olefile
+
+        with olefile.OleFileIO(data) as ole:
+            streams = {"/".join(entry).lower() for entry in ole.listdir(streams=True, storages=False)}
+    except Exception:
+        return OLE
+    if "worddocument" in streams:
+        return DOC
+    if "workbook" in streams or "book" in streams:
+        return XLS
+    if "encryptedpackage" in streams:
+        return ENCRYPTED_OFFICE
+    return OLE
 
 
 def _is_text(head: bytes) -> bool:

@@ -10,7 +10,7 @@ import functools
 import shutil
 import subprocess
 
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"   # 2: Office files and archives attached are read (issue 13, class 2)
 
 
 @functools.lru_cache(maxsize=1)

@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SYSTEM_PACKAGES=(tesseract-ocr tesseract-ocr-fra dovecot-imapd cyrus-common sasl2-bin chromium poppler-utils fonts-dejavu-core kannel kannel-extras)
+SYSTEM_PACKAGES+=(libreoffice-writer-nogui libreoffice-calc-nogui)   # Office attachments (parsers/_exec/soffice.py)
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

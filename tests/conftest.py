@@ -9,7 +9,7 @@ import pytest
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+SHARED = Path(os.environ.get("INTAKE_SHARED_DIR") or REPO.parent / "shared")  # a worktree elsewhere: set it
 CONTRACT_SCHEMA = SHARED / "contract" / "mission-record.schema.json"
 CORPUS = SHARED / "corpora" / "real-world"
 
