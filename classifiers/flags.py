@@ -67,7 +67,14 @@ def cause_repaired(segs: list[Segment], cs: Compiled) -> Optional[Hit]:
                 starts_line = not text[a:m.start()].strip(" \t|-.")
                 if _is_option_list(answer, _YES_NO):
                     continue      # unticked "[ ] Oui [ ] Non" boxes state nothing
-                if starts_line and not answer or answer and cs.not_stated is not None and cs.not_stated.match(answer):
+                if re.match(r"(non|no|n)\b", answer, re.IGNORECASE) \
+                        and not (cs.not_stated is not None and cs.not_stated.match(answer)):
+                    if negative is None:   # "CAUSE REPAREE ....: NON" that the labelled patterns missed
+                        negative = Hit(False, c.labelled_weak, seg.text[m.start():eol], seg, m.start())
+                    continue
+                label_only = not answer and re.match(r"[\s.…_]*[:=]", text[m.end():eol]) is not None
+                if label_only or starts_line and not answer \
+                        or answer and cs.not_stated is not None and cs.not_stated.match(answer):
                     continue      # a form's "Cause réparée" box left empty or "Non renseigné": the label, not a statement
                 positive = Hit(True, c.labelled_weak, seg.text[m.start():m.end()], seg, m.start())
                 break

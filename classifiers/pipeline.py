@@ -267,8 +267,13 @@ def classify(msg: ParsedMessage, config: Any) -> Extraction:
         fields["leak_repair_requested"] = _fv(leak_repair)
     if leak_search:
         fields["leak_search_requested"] = _fv(leak_search)
-        # the mission IS a leak search, also when the repair of the leak is asked too (leak_repair_not_covered)
-        if peril in ("water_damage", "leak_search", None) and doc_type != "other":
+        # the mission IS a leak search; with a repair request too it stays one when the order states the leak
+        # search as its nature or does not name water damage (else: water damage, both rules apply)
+        own = "\n".join(kinds.own_text(sg) for sg in segs)
+        stated = cs.leak_search_stated is not None and cs.leak_search_stated.search(own) is not None
+        named = cs.water_damage_named is not None and cs.water_damage_named.search(own) is not None
+        if peril in ("water_damage", "leak_search", None) and doc_type != "other" \
+                and (not leak_repair or stated or not named):
             peril = "leak_search"
     aesthetic = flags.request(segs, cs, cs.aesthetic)
     if aesthetic:

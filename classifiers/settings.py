@@ -232,7 +232,9 @@ class ClassifierSettings(_Model):
     name_particles: list[str] = Field(default_factory=list)
     confidence: Confidence = Field(default_factory=Confidence)
     trust: TrustSettings = Field(default_factory=TrustSettings)
-    key_limit_context: list[str] = Field(default_factory=list)   # an amount read with these words is the keys' limit
+    key_limit_context: list[str] = Field(default_factory=list)
+    leak_search_stated: list[str] = Field(default_factory=list)   # the order's nature is a leak search
+    water_damage_named: list[str] = Field(default_factory=list)   # the order names water damage   # an amount read with these words is the keys' limit
     structure: StructureSettings = Field(default_factory=StructureSettings)
     roles: RolesSettings = Field(default_factory=RolesSettings)
 
@@ -289,6 +291,8 @@ class Compiled:
             r"(?<![\w])(?:" + "|".join(f"(?:{fold(p)})" for pats in s.civilities.values() for p in pats) + r")(?![\w])",
             re.IGNORECASE)
         self.key_limit_context = compile_any(s.key_limit_context)
+        self.leak_search_stated = compile_any(s.leak_search_stated)
+        self.water_damage_named = compile_any(s.water_damage_named)
         self.brand_domains = [compile_pattern(p) for p in s.trust.brand_domains]
         self.internal_domains = [compile_pattern(p) for p in s.trust.internal_domains]
         st, ro = s.structure, s.roles

@@ -22,7 +22,7 @@ def test_authentication_results_are_read():
 
 @pytest.mark.parametrize("domain, alike", [
     ("allianz.fr", False), ("mail.allianz.fr", False), ("agents.allianz.fr", False), ("allianz-creteil.fr", False),
-    ("allianz-c2s-missions.com", True), ("a11ianz.fr", True), ("allianz.fr-secure.net", True), ("garnier-assurances.fr", False),
+    ("allianz-c2s-missions.com", True), ("agence-allianz-lyon.fr", False), ("a11ianz.fr", True), ("allianz.fr-secure.net", True), ("garnier-assurances.fr", False),
 ])
 def test_look_alike_domains(config, domain, alike):
     assert looks_alike(domain, classifier_settings(config)) is alike
