@@ -51,6 +51,9 @@ class ReadReason(StrEnum):
     budget_spent = "budget_spent"              # the message's time budget ran out before this page
     worker_died = "worker_died"
     memory_limit = "memory_limit"
+    # not failures: what was done to a page so it could be read (kept in Document.notes for the reviewer)
+    page_rotated = "page_rotated"              # turned upright before OCR ("page_rotated: page 1, 180° (osd)")
+    photo_corrected = "photo_corrected"        # a photo of paper: lighting evened, perspective straightened
 
     def detail(self, text: object = "") -> str:
         """`code: detail` as stored in the record ("read_failed: KeyError")."""
