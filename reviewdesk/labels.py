@@ -44,6 +44,7 @@ READ_NOTES = {
     "timeout": "Lecture interrompue (délai dépassé)", "forms_unreadable": "Champs de formulaire illisibles",
     "ocr_failed": "OCR en échec sur une page", "frame_count_failed": "Nombre de pages du fichier illisible",
     "read_failed": "Lecture en échec", "corrupt_image": "Image endommagée", "truncated_image": "Image tronquée",
+    "page_rotated": "Page redressée avant lecture", "photo_corrected": "Photo redressée (perspective, éclairage)",
 }
 
 
