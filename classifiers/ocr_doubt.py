@@ -32,9 +32,19 @@ def _page_of(msg: ParsedMessage, fv: FieldValue) -> Optional[Page]:
     return None
 
 
-def value_confidence(page: Page, evidence: str) -> Optional[float]:
-    """The lowest OCR confidence of the words that spell `evidence` on one row of `page` (None: not found)."""
-    target = _norm(evidence)
+def spelled(name: str, value: object) -> str:
+    """The value as it is printed on the page: a phone stored as +33... is written 0..."""
+    text = str(value)
+    if name == "phone" and text.startswith("+33"):
+        text = "0" + text[3:]
+    return text
+
+
+def value_confidence(page: Page, value: str) -> Optional[float]:
+    """The OCR confidence of the words that spell `value` on a row of `page`, averaged by letters; the best row
+    when the value is written more than once (None: not found). Label words are not part of it: a clear label
+    must not vouch for a smudged value."""
+    target = _norm(value)
     if len(target) < 2:
         return None
     found = [w for w in page.words if w.conf is not None and len(_norm(w.text)) >= 2 and _norm(w.text) in target]
@@ -43,10 +53,9 @@ def value_confidence(page: Page, evidence: str) -> Optional[float]:
     rows: dict[int, list[Word]] = {}
     for w in found:
         rows.setdefault(round((w.y0 + w.y1) / 2 / max(w.y1 - w.y0, 1.0)), []).append(w)
-    best = max(rows.values(), key=lambda ws: sum(len(_norm(w.text)) for w in ws))
-    if sum(len(_norm(w.text)) for w in best) < 0.5 * len(target):
-        return None
-    return min(w.conf for w in best if w.conf is not None)
+    confs = [sum((w.conf or 0.0) * len(_norm(w.text)) for w in ws) / n for ws in rows.values()
+             if (n := sum(len(_norm(w.text)) for w in ws)) >= 0.5 * len(target)]
+    return max(confs) if confs else None   # printed clearly once on the page is enough
 
 
 def apply(extraction: Extraction, msg: ParsedMessage, config: object) -> Extraction:
@@ -63,11 +72,11 @@ def apply(extraction: Extraction, msg: ParsedMessage, config: object) -> Extract
         page = _page_of(msg, fv)
         if page is None:
             continue
-        conf = value_confidence(page, fv.evidence or str(fv.value))
+        conf = value_confidence(page, spelled(name, fv.value))
         if conf is None or conf >= low:
             continue
         fields[name] = fv.model_copy(update={"confidence": min(fv.confidence, round(conf, 3))})
-        signals.append(Signal(name=SIGNAL, detail=f"{name}: {fv.evidence or fv.value!s} (OCR {conf:.0%})", weight=1))
+        signals.append(Signal(name=SIGNAL, detail=f"{name}: {spelled(name, fv.value)} (OCR {conf:.0%})", weight=1))
         changed = True
     return extraction.model_copy(update={"fields": fields, "signals": signals}) if changed else extraction
 

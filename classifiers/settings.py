@@ -158,7 +158,7 @@ class Confidence(_Model):
     guessed: float = 0.45
     conflict: float = 0.4
     ocr_floor: float = 0.3
-    ocr_word_low: float = 0.6    # a key value whose OCR words are read under this is not trusted (classifiers.ocr_doubt)
+    ocr_word_low: float = 0.3    # a key value whose OCR words are read under this is not trusted (classifiers.ocr_doubt)
 
 
 class ClassifierSettings(_Model):

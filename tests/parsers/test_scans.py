@@ -123,8 +123,13 @@ def _words(y: float, cells: list[tuple[str, float]]) -> list[Word]:
 def test_value_read_with_low_word_confidence_is_doubted() -> None:
     page = Page(number=1, text="", ocr=True, ocr_confidence=0.9,
                 words=_words(100, [("N°", 0.95), ("SINISTRE", 0.96), ("B447l209", 0.41)])
-                + _words(200, [("NOM", 0.95), ("WATTEAU", 0.93)]) + _words(300, [("B447l209", 0.97)]))
-    assert ocr_doubt.value_confidence(page, "N° SINISTRE B447l209") == pytest.approx(0.41)
+                + _words(200, [("NOM", 0.95), ("WATTEAU", 0.93)]) + _words(300, [("Tél.", 0.9), ("06", 0.35), ("58", 0.4), ("20", 0.3)]))
+    assert ocr_doubt.value_confidence(page, "B447l209") == pytest.approx(0.41)   # the label's confidence does not count
+    assert ocr_doubt.value_confidence(page, ocr_doubt.spelled("phone", "+33658207193")) == pytest.approx(0.35)
+    assert ocr_doubt.value_confidence(page, "0658207193771") is None   # 6 of 13 digits: not this row
+    again = page.model_copy(update={"words": page.words + _words(400, [("B447l209", 0.97)])})
+    assert ocr_doubt.value_confidence(again, "B447l209") == pytest.approx(0.97)   # printed clearly once is enough
+    assert ocr_doubt.spelled("phone", "+33658207193") == "0658207193"
     assert ocr_doubt.value_confidence(page, "WATTEAU") == pytest.approx(0.93)
     assert ocr_doubt.value_confidence(page, "DUPONT") is None
 
