@@ -17,6 +17,8 @@ from typing import Optional
 import numpy as np
 from PIL import Image, ImageFilter
 
+from parsers.ocr import otsu_threshold
+
 WORK_SIDE = 240           # long side of the copy the page outline is searched on
 MID_GRAY_SHARE = 0.30     # share of pixels between ink and paper above which an image is a photo
 MIN_PAGE_SHARE = 0.25     # a page outline smaller than this share of the frame is not trusted
@@ -67,17 +69,6 @@ def even_light(gray: Image.Image) -> Image.Image:
     return Image.fromarray(np.clip(arr / bg * 255.0, 0, 255).astype(np.uint8))
 
 
-def _otsu(values: np.ndarray) -> float:
-    hist = np.bincount(np.clip(values, 0, 255).astype(np.int64).ravel(), minlength=256).astype(np.float64)
-    levels = np.arange(256, dtype=np.float64)
-    w0 = np.cumsum(hist)
-    w1 = w0[-1] - w0
-    m0 = np.cumsum(hist * levels)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        between = np.nan_to_num((m0[-1] * w0 / w0[-1] - m0) ** 2 / (w0 * w1))
-    return float(np.argmax(between))
-
-
 def _region_at_centre(mask: np.ndarray) -> np.ndarray:
     """The connected part of `mask` that holds the centre (geodesic growth from a seed, 4-neighbours)."""
     h, w = mask.shape
@@ -103,7 +94,7 @@ def _region_at_centre(mask: np.ndarray) -> np.ndarray:
 def find_page(gray: Image.Image) -> Optional[Quad]:
     """The page outline: bright region around the frame's centre, corners at the extremes of x+y and x-y."""
     arr, factor = _small(gray.filter(ImageFilter.GaussianBlur(2)))
-    mask = arr > _otsu(arr)
+    mask = arr > otsu_threshold(np.clip(arr, 0, 255).astype(np.uint8))
     # close the ink and box lines inside the page, then drop specks of bright desk
     m = Image.fromarray(mask.astype(np.uint8) * 255).filter(ImageFilter.MaxFilter(3)).filter(ImageFilter.MinFilter(3))
     m = m.filter(ImageFilter.MinFilter(3)).filter(ImageFilter.MaxFilter(3))
@@ -118,7 +109,8 @@ def find_page(gray: Image.Image) -> Optional[Quad]:
     return Quad(corners, share)
 
 
-def _coeffs(dst: list[tuple[float, float]], src: tuple[tuple[float, float], ...]) -> list[float]:
+def perspective_coeffs(dst: list[tuple[float, float]], src) -> list[float]:
+    """Pillow's PERSPECTIVE coefficients: the map from output points `dst` to input points `src`."""
     rows, rhs = [], []
     for (x, y), (u, v) in zip(dst, src):
         rows.append([x, y, 1, 0, 0, 0, -u * x, -u * y])
@@ -143,7 +135,7 @@ def unwarp(gray: Image.Image, quad: Quad) -> Image.Image:
     size = (max(1, round(width)), max(1, round(height)))
     dst = [(0.0, 0.0), (size[0], 0.0), (size[0], size[1]), (0.0, size[1])]
     try:
-        coeffs = _coeffs(dst, quad.corners)
+        coeffs = perspective_coeffs(dst, quad.corners)
     except np.linalg.LinAlgError:
         return gray
     return gray.transform(size, Image.Transform.PERSPECTIVE, coeffs, Image.Resampling.BICUBIC, fillcolor=255)

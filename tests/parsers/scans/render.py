@@ -13,6 +13,7 @@ import random
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
+from parsers.photo import perspective_coeffs
 from tests.classifiers.forms3.render import FONTS, H, W, Page
 
 # Debian fonts-dkg-handwriting (a real person's hand), else fonts-humor-sans
@@ -79,16 +80,6 @@ def fax(img: Image.Image, rng: random.Random, turn: int, fax_line: str | None) -
     return img.point(lambda v: 255 if v > 150 else 0).convert("1")
 
 
-def _perspective_coeffs(dst: list[tuple[float, float]], src: list[tuple[float, float]]) -> list[float]:
-    """Pillow's PERSPECTIVE coefficients mapping output points `dst` to input points `src`."""
-    rows, rhs = [], []
-    for (x, y), (u, v) in zip(dst, src):
-        rows.append([x, y, 1, 0, 0, 0, -u * x, -u * y])
-        rows.append([0, 0, 0, x, y, 1, -v * x, -v * y])
-        rhs += [u, v]
-    return list(np.linalg.solve(np.array(rows, float), np.array(rhs, float)))
-
-
 def photo(page: Image.Image, rng: random.Random, strength: float = 1.0, turn: int = 0) -> Image.Image:
     """A phone photo of the printed page lying on a desk: page placed as a tilted quadrilateral on a darker
     textured background, light falling off across the frame, a shadow, lens blur, sensor noise; RGB."""
@@ -97,7 +88,7 @@ def photo(page: Image.Image, rng: random.Random, strength: float = 1.0, turn: in
     m = 0.07 * out_w
     j = lambda: rng.uniform(0, 0.08 * out_w * strength)  # noqa: E731 - corner jitter
     quad = [(m + j(), m + j()), (out_w - m - j(), m + j()), (out_w - m - j(), out_h - m - j()), (m + j(), out_h - m - j())]
-    coeffs = _perspective_coeffs(quad, [(0, 0), (pw, 0), (pw, ph), (0, ph)])
+    coeffs = perspective_coeffs(quad, [(0, 0), (pw, 0), (pw, ph), (0, ph)])
     paper = page.convert("L").point(lambda v: 60 + v * 0.75)  # ink is dark gray, paper off-white
     warped = paper.transform((out_w, out_h), Image.Transform.PERSPECTIVE, coeffs, Image.Resampling.BICUBIC, fillcolor=0)
     mask = Image.new("L", page.size, 255).transform((out_w, out_h), Image.Transform.PERSPECTIVE, coeffs,
