@@ -155,6 +155,11 @@ def test_scans_set_floors_and_no_wrong_auto_open() -> None:
     assert decisions >= DECISION_FLOOR
 
 
-FLOORS: dict[str, float] = {}
-DEFAULT_FLOOR = 0.0
-DECISION_FLOOR = 0
+# First run on main: 184/252 field checks (73.0 %), decisions 7/12, one wrong auto-open. After this branch:
+# 207/252 (82.1 %), decisions 9/12, none (README.md beside the set). Floors sit under
+# the after figures (one page lost to the time budget on a loaded machine must not fail them): no wrong
+# auto-open is the one that must never move.
+FLOORS: dict[str, float] = {"document_type": 0.9, "channel": 0.9, "intermediary_code": 0.75, "insured.postcode": 0.75,
+                            "insured.city": 0.75, "occupancy": 0.75, "expertise_on_site": 0.9}
+DEFAULT_FLOOR = 0.4
+DECISION_FLOOR = 8
