@@ -29,7 +29,7 @@ log = logging.getLogger("intake.scheduler")
 
 PROCESS_CHUNK = 10            # raws read between two looks at the stop flag
 MAX_ATTEMPTS = 3              # a raw that failed this many times stays `failed` (visible in `intake status`)
-REMINDER_INTERVAL_S = 3600.0
+REMINDER_INTERVAL_S = 300.0
 
 
 class Service:
@@ -50,6 +50,10 @@ class Service:
         self.stop = threading.Event()
         self.workers = workers
         self._executor = None
+        self._webhooks = None
+        self._box_locks: dict[str, threading.Lock] = {}
+        self._read_wanted = threading.Event()
+        self._reader: Optional[threading.Thread] = None
         self._process_lock = threading.Lock()
         self._fax_pollers: dict[str, Any] = {}
         self._failures: dict[str, int] = {}
@@ -92,6 +96,8 @@ class Service:
 
     def _failed(self, key: str, interval_s: float) -> None:
         from intake.sources.imap import backoff_delay
+        from outputs.metrics import POLL_ERRORS
+        POLL_ERRORS.labels(source=key).inc()
         self._failures[key] = self._failures.get(key, 0) + 1
         delay = backoff_delay(self._failures[key], base=interval_s, cap=max(interval_s, 1800.0))
         self._not_before[key] = time.monotonic() + delay - interval_s  # the next tick comes after interval_s anyway
@@ -104,24 +110,59 @@ class Service:
 
     def poll_mailbox(self, box: MailboxConfig) -> int:
         """One poll of one mailbox under its lease; returns the number of new raws (0 when skipped)."""
+        return self.try_poll_mailbox(box) or 0
+
+    def try_poll_mailbox(self, box: MailboxConfig) -> Optional[int]:
+        """The poll; None when it could not run now because another thread or process is polling this mailbox
+        (the IDLE watcher then tries again: its news must not be lost)."""
         from intake.sources.imap import poll_mailbox
 
         key = f"imap:{box.authority()}"
         if self.stop.is_set() or not self._due(key):
             return 0
-        with self.lease(f"poll:{key}", ttl_s=max(120.0, 3 * box.interval_s)) as mine:
-            if not mine:
-                log.info("mailbox is being polled by another process; skipped", extra={"mailbox": box.label})
-                return 0
-            try:
-                results = poll_mailbox(box, self.store, self.state, stop=self.stop)
-            except Exception as error:  # noqa: BLE001 - logged, retried later with back-off
-                self._failed(key, box.interval_s)
-                log.error("mailbox poll failed", extra={"mailbox": box.label, "error": _short(error),
-                                                       "failures": self._failures[key]})
-                return 0
+        lock = self._box_locks.setdefault(key, threading.Lock())  # interval job and IDLE watcher, one process
+        if not lock.acquire(blocking=False):
+            return None
+        try:
+            with self.lease(f"poll:{key}", ttl_s=max(120.0, 3 * box.interval_s)) as mine:
+                if not mine:
+                    log.info("mailbox is being polled by another process; skipped", extra={"mailbox": box.label})
+                    return None
+                try:
+                    results = poll_mailbox(box, self.store, self.state, stop=self.stop)
+                except Exception as error:  # noqa: BLE001 - logged, retried later with back-off
+                    self._failed(key, box.interval_s)
+                    log.error("mailbox poll failed", extra={"mailbox": box.label, "error": _short(error),
+                                                           "failures": self._failures[key]})
+                    return 0
+        finally:
+            lock.release()
         self._succeeded(key)
         return sum(r.stored for r in results)
+
+    def on_idle_news(self, box: MailboxConfig) -> bool:
+        """An IDLE watcher saw new mail: poll that mailbox now and read what came. False = try again."""
+        if self.try_poll_mailbox(box) is None:
+            return False
+        self._read_wanted.set()       # read in the reader thread: the watcher goes straight back to IDLE
+        if self._reader is None:
+            self._reader = threading.Thread(target=self._read_loop, name="idle-reader", daemon=True)
+            self._reader.start()
+        return True
+
+    def _read_loop(self) -> None:
+        while not self.stop.is_set():
+            if self._read_wanted.wait(1.0):
+                self._read_wanted.clear()
+                try:
+                    self.process_pending()
+                except Exception as error:  # noqa: BLE001 - logged; the interval job reads again later
+                    log.error("reading after IDLE news failed", extra={"error": _short(error)})
+
+    def start_idle_watchers(self) -> list:
+        """One IMAP IDLE watcher per folder of each mailbox with `idle: true` (intake/sources/imap_idle.py)."""
+        from intake.sources.imap_idle import start_watchers
+        return start_watchers(self.sources.mailboxes, self.on_idle_news, self.stop, self.store)
 
     def poll_fax(self, fax: FaxDirConfig) -> int:
         from intake.sources.fax import FaxPoller
@@ -199,30 +240,48 @@ class Service:
         return new
 
     def reminders(self) -> int:
-        """The procedure's follow-up calls (DOMAIN.md): three reminders, then an SMS and *waiting for client*.
-
-        Kept generic: for each open dossier, one `reminder` event per step is recorded when it falls due
-        (`reminders.every_h`, default 24 h, after the opening or the previous step). Nothing is sent here;
-        the timeline shows what is due and a person (or a later connector) acts on it.
-        """
+        """The insured's follow-up (intake/followup.py, seed 003): calls due, three reminders, then an SMS through
+        the gateway (INTAKE_SMS_*) and *waiting for client* for a week. Returns the steps taken."""
         from foundation.config import load_config
+        from intake.followup import FollowupEngine, followup_settings
+        from intake.sms import gateway_from_env
 
-        settings = load_config(self.config_path).section("reminders") or {}
-        every = timedelta(hours=float(settings.get("every_h", 24)) if isinstance(settings, dict) else 24)
-        steps = ["call_1", "call_2", "call_3", "sms_waiting_for_client"]
-        now = datetime.now(timezone.utc)
-        added = 0
+        settings = followup_settings(load_config(self.config_path))
         with self.lease("reminders", ttl_s=300.0) as mine:
             if not mine:
                 return 0
-            added = self.store.add_due_reminders(steps, every, now, stop=self.stop)
-        if added:
-            log.info("reminders due", extra={"reminders": added})
-        return added
+            gateway = gateway_from_env()
+            try:
+                taken = FollowupEngine(self.store, settings, gateway).run(stop=self.stop)
+            finally:
+                if gateway is not None:
+                    gateway.close()
+        if taken:
+            log.info("follow-up steps taken", extra={"steps": taken})
+        return taken
+
+    def deliver_webhooks(self) -> int:
+        """One round of the webhook worker (intake/webhooks.py) under a lease: one deliverer per database."""
+        from intake.webhooks import WebhookWorker, webhook_settings
+
+        if self._webhooks is None:
+            from foundation.config import load_config
+            self._webhooks = WebhookWorker(self.store, webhook_settings(load_config(self.config_path)))
+        if not self._webhooks.targets:
+            return 0
+        with self.lease("webhooks", ttl_s=max(120.0, 3 * self._webhooks.settings.timeout_s)) as mine:
+            if not mine:
+                return 0
+            return self._webhooks.run_round(stop=self.stop).delivered
 
     def close(self) -> None:
+        if self._reader is not None:
+            self.stop.set()
+            self._reader.join(60)
         if self._executor is not None:
             self._executor.close()
+        if self._webhooks is not None:
+            self._webhooks.close()
         self.store.close()
 
 
@@ -274,7 +333,15 @@ def build_scheduler(service: Service):
                           next_run_time=start)
     scheduler.add_job(service.reminders, "interval", seconds=REMINDER_INTERVAL_S, id="reminders",
                       next_run_time=start + timedelta(seconds=5))
+    scheduler.add_job(service.deliver_webhooks, "interval", seconds=_webhook_interval(service), id="webhooks",
+                      next_run_time=start + timedelta(seconds=1))
     return scheduler
+
+
+def _webhook_interval(service: Service) -> float:
+    from foundation.config import load_config
+    from intake.webhooks import webhook_settings
+    return webhook_settings(load_config(service.config_path)).every_s  # a bad section stops the start, clearly
 
 
 def _start_portal(database_url: str, host: str, port: int):
@@ -286,7 +353,7 @@ def _start_portal(database_url: str, host: str, port: int):
         return None
     import uvicorn
 
-    server = uvicorn.Server(uvicorn.Config(create_app(database_url), host=host, port=port, log_level="info",
+    server = uvicorn.Server(uvicorn.Config(create_app(database_url, bind_host=host), host=host, port=port, log_level="info",
                                            server_header=False, proxy_headers=False))
     server.install_signal_handlers = lambda: None  # type: ignore[method-assign] - the main thread owns signals
     threading.Thread(target=server.run, name="portal", daemon=True).start()
@@ -308,9 +375,11 @@ def run_service(database_url: str, config_path: Optional[str] = None, host: str 
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     server = None
+    watchers: list = []
     try:
         server = _start_portal(database_url, host, port) if portal else None
         scheduler.start()
+        watchers = service.start_idle_watchers()      # push where offered; the interval polls stay as a net
         log.info("intake running", extra={"mailboxes": len(service.sources.mailboxes),
                                           "fax_dirs": len(service.sources.fax_dirs),
                                           "portal": f"http://{host}:{port}/" if server else None})
@@ -320,6 +389,8 @@ def run_service(database_url: str, config_path: Optional[str] = None, host: str 
         service.stop.set()
         if scheduler.running:
             scheduler.shutdown(wait=True)     # running jobs see the stop flag and end after their message
+        for watcher in watchers:
+            watcher.join(10)
         if server is not None:
             server.should_exit = True
         service.close()

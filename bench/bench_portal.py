@@ -98,7 +98,7 @@ def measure(client: TestClient, path: str, requests: int) -> tuple[float, float]
 
 def run(label: str, url: str, records: int, requests: int) -> list[tuple]:
     from reviewdesk.app import create_app
-    app = create_app(url, PortalSettings(secret_key="bench"))
+    app = create_app(url, PortalSettings(secret_key="bench", allowed_hosts=["testserver"]))
     try:
         started = time.perf_counter()
         middle = fill(app.state.store, records)

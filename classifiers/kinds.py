@@ -40,28 +40,35 @@ def subject_parts(msg: ParsedMessage, cs: Compiled) -> tuple[str, bool, bool]:
 
 def document_type(msg: ParsedMessage, segs: list[Segment], cs: Compiled, has_claim: bool,
                   signals: list[Signal], claim: Optional[str] = None) -> str:
-    if msg.automatic:
+    dt = cs.s.document_types
+    if msg.automatic in dt.automatic_never_order:
         signals.append(Signal(name="automatic_mail", detail=msg.automatic, weight=1.0))
         return "other"
     subject, reply, forward = subject_parts(msg, cs)
     bodies = [s for s in segs if s.kind != "subject"]
     new_text = "\n".join(s.new_text() for s in bodies if s.kind == "body")
     all_text = "\n".join(s.folded for s in bodies)
+    # an automatic header is one signal among others: a platform's notification carries one as well as an
+    # out-of-office does; it weighs against the order evidence, it does not decide
+    automatic = dt.automatic_weights.get(msg.automatic or "", 0.0)
+    if automatic:
+        signals.append(Signal(name="automatic_mail", detail=msg.automatic, weight=automatic))
+    answer = msg.automatic == "auto_replied"      # an automatic answer: only its own text can order anything
     m = _first(cs.not_order_subject, subject)
     if m:
         signals.append(Signal(name="not_order_subject", detail=m.group(0), weight=1.0))
         return "other"
     m = _first(cs.not_order_text, new_text[:3000])
-    if m and not has_claim:
+    if m and (not has_claim or answer):
         signals.append(Signal(name="not_order_text", detail=m.group(0), weight=1.0))
         return "other"
-    order = 0.0
+    order = automatic
     follow = 0.0
     m = _first(cs.order_subject, subject)
     if m:
         order += 2
         signals.append(Signal(name="order_subject", detail=m.group(0), weight=2))
-    order_scope = new_text if reply else all_text
+    order_scope = new_text if reply or answer else all_text
     hits = [p.search(order_scope) for p in cs.order_text]
     hits = [h for h in hits if h]
     if hits:
@@ -89,18 +96,24 @@ def document_type(msg: ParsedMessage, segs: list[Segment], cs: Compiled, has_cla
     fhits = [p.search(new_text) for p in cs.follow_up_text]
     fhits = [h for h in fhits if h]
     if fhits:
-        follow += 1.5 + 0.5 * min(len(fhits) - 1, 2)
+        follow += 1.5 + 1.0 * min(len(fhits) - 1, 2)   # two distinct follow-up phrases are strong evidence
         signals.append(Signal(name="follow_up_text", detail=fhits[0].group(0), weight=1.5))
     if forward:
         order += 1
         follow -= 1
-    if follow >= 2.5 and follow >= order - 1:
+    # a follow-up refers to something known: a claim, or the thread it answers. An automatic answer
+    # (out-of-office) is never one (DOMAIN.md); a platform's notification about a dossier is
+    refers = has_claim or bool(msg.in_reply_to)
+    if follow >= 2.5 and follow >= order - 1 and (refers or order < 2):
+        if answer or not refers:
+            signals.append(Signal(name="follow_up_of_nothing" if not refers else "automatic_answer", weight=1.0))
+            return "other"
         return "follow_up"
     if order >= 2 or (has_claim and order >= 1):
         return "mission_order"
     if follow >= 1.5 and has_claim:
-        return "follow_up"
-    if has_claim and _looks_like_order_content(all_text):
+        return "other" if answer else "follow_up"
+    if has_claim and not msg.automatic and _looks_like_order_content(all_text):
         signals.append(Signal(name="order_content", weight=1))
         return "mission_order"
     return "other"

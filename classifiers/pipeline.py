@@ -7,7 +7,7 @@ import re
 from datetime import date, datetime
 from typing import Any, Optional
 
-from classifiers import flags, kinds, ner, party, references
+from classifiers import flags, kinds, ner, party, references, trust
 from classifiers.dates_amounts import find_amounts, find_dates
 from classifiers.settings import Compiled, classifier_settings, fold
 from classifiers.text import Hit, Segment, labelled, line_bounds, segments_of
@@ -35,6 +35,12 @@ def _ref_date(msg: ParsedMessage) -> date:
 
 
 # ----------------------------------------------------------------------------------------- claim choice
+def _same_shape(a: Hit, b: Hit) -> bool:
+    """Two readings of one reference: same leading letter, lengths within one (not a contract beside a claim)."""
+    va, vb = str(a.value), str(b.value)
+    return a.segment.kind != "subject" and va[:1] == vb[:1] and abs(len(va) - len(vb)) <= 1
+
+
 def _choose_claim(hits: list[Hit], cs: Compiled) -> tuple[Optional[FieldValue], list[FieldValue]]:
     if not hits:
         return None, []
@@ -44,7 +50,9 @@ def _choose_claim(hits: list[Hit], cs: Compiled) -> tuple[Optional[FieldValue], 
     pool.sort(key=lambda h: (_KIND_RANK[h.segment.kind], h.start))
     chosen = pool[0]
     # another way of writing it in the same message: strong labels anywhere, anything in the subject
-    rivals = [h for h in hits if h.value != chosen.value and (h.tier == 0 or h.segment.kind == "subject")
+    # "C 725 3789 ou C7253889": two different candidates of the chosen one's own tier in the message's own text
+    rivals = [h for h in hits if h.value != chosen.value and (h.tier == 0 or h.segment.kind == "subject"
+                                                              or (_same_shape(h, chosen) and not h.segment.in_quote(h.start)))
               and not (h.segment.kind == "body" and h.segment.in_quote(h.start) and chosen.segment.kind != "body")]
     # a longer number that merely contains the chosen one is the same reference, read with its neighbour
     rivals = [h for h in rivals if not (str(chosen.value) in str(h.value) or str(h.value) in str(chosen.value)) or h.tier == 0]
@@ -301,6 +309,8 @@ def classify(msg: ParsedMessage, config: Any) -> Extraction:
             fields["order_number"] = _fv(orders[0])
     if chan == "allianz_agence":
         codes = [h for h in references.code_hits(segs, cs, "agent_code") if h.value != claim]  # a code is never the claim
+        if not codes:   # an agency's letterhead states its code: "AGENCE X - Agents généraux - Code 603318"
+            codes = [h for h in references.code_hits(segs, cs, "agent_code_letterhead") if h.value != claim]
         if codes:
             codes.sort(key=lambda h: (_KIND_RANK[h.segment.kind], h.start))
             fields["intermediary_code"] = _fv(codes[0])
@@ -333,6 +343,11 @@ def classify(msg: ParsedMessage, config: Any) -> Extraction:
         dwell = flags.vocabulary(segs, cs, "dwelling", cs.dwelling_values)
         if dwell:
             fields["dwelling"] = _fv(dwell)
+    if doc_type == "mission_order":
+        verdict = trust.sender_trust(msg, chan, cs)
+        fields["sender_trust"] = FieldValue(value=verdict.verdict, confidence=1.0, evidence=verdict.reason)
+        if verdict.verdict == "untrusted":
+            signals.append(Signal(name="untrusted_sender", detail=verdict.reason, weight=-1))
     return Extraction(document_type=doc_type, channel=chan, peril=peril, signals=signals, fields=fields,
                       conflicts=conflicts)
 

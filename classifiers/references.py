@@ -16,7 +16,7 @@ _OCR_DIGITS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "
 _RUN = re.compile(r"[A-Za-z0-9|]+(?:[ .\-][A-Za-z0-9|]+)*")
 _NOT_PREFIX = {"LE", "LA", "DE", "DU", "EN", "AU", "N", "NO", "NR", "LES", "DES", "ET", "UN", "SUR", "DATE", "REF", "CP",
                "TEL", "FAX", "DU", "NUM", "DOSSIER", "SINISTRE", "DU", "LE", "EST", "A"}
-UNLABELLED_CLAIM = re.compile(r"(?<![\w/.])(?P<v>[BC][ .\-]?\d{2,4}[ .\-]?\d{3,7})(?![\w/])")
+UNLABELLED_CLAIM = re.compile(r"(?<![\w/.])(?P<v>[BCbc][ .\-]?\d{2,4}[ .\-]?\d{3,7})(?![\w/])")  # "b-1234567" too
 _DATE_LIKE = re.compile(r"^\d{1,2}[ .\-]\d{1,2}[ .\-]\d{2,4}$")
 
 
@@ -83,6 +83,9 @@ def claim_hits(segments: list[Segment], cs: Compiled) -> list[Hit]:
             got = read_claim(seg, m.start("v"))
             if got:
                 hits.append(Hit(got[0], c.unlabelled, m.group("v"), seg, m.start(), tier=2))
+    # an invoice's, a quote's or a customer account's number is never a claim, whatever label reads it too
+    other = {h.value for h in labelled(segments, cs.labels.get("other_reference"), read_claim, c.labelled, c.ocr_floor)}
+    hits = [h for h in hits if h.value not in other]
     own = {h.value for h in labelled(segments, cs.labels.get("own_reference"), read_claim, c.labelled, c.ocr_floor)}
     if own and any(h.value not in own for h in hits):
         hits = [h for h in hits if h.value not in own]
@@ -137,6 +140,10 @@ _PHONE_TAIL = re.compile(r"\d{2,4}[ .]?$")
 _WHOLE_PHONE = re.compile(r"(?:(?:\+|00)33[ .\-]?|0)\d(?:[ .\-]?\d{2}){4}\s*$")
 
 
+# a line that names its own field before its value ("N° de contrat .", "Réf. sinistre")
+_OWN_LABEL = re.compile(r"(?:^|\s)(?:n[°o]|r[ée]f|num[ée]ro|date|t[ée]l|contrat|police|sinistre|dossier)\b", re.IGNORECASE)
+
+
 def _ends_with_whole_phone(head: str) -> bool:
     m = _WHOLE_PHONE.search(head)
     if not m:
@@ -178,6 +185,8 @@ def code_hits(segments: list[Segment], cs: Compiled, label_name: str) -> list[Hi
                 seen += 1
                 cm = _CELL_CODE.search(line)
                 head = line[:cm.start("v")].rstrip() if cm else ""
+                if cm and _OWN_LABEL.search(head):
+                    break       # the next field's own label and value ("N° de contrat : 5923..."): the code is blank
                 if not cm or _PHONE_TAIL.search(head) and cm.start("v") > 0 \
                         and not head.strip().endswith(("|", ":")) and not _ends_with_whole_phone(head):
                     continue

@@ -101,6 +101,13 @@ class ChannelProfile(_Model):
     claim_prefix: Optional[str] = None
     claim_prefix_weight: float = 1.0
     fax_weight: float = 0.0
+    # senders that may send this channel's orders (regexes on the address); empty: any sender that neither
+    # looks like the insurer's domains nor fails the receiving server's authentication checks
+    trusted_senders: list[str] = Field(default_factory=list)
+
+    @cached_property
+    def trusted_re(self) -> list[re.Pattern[str]]:
+        return [compile_pattern(p) for p in self.trusted_senders]
 
     @cached_property
     def sender_re(self) -> list[re.Pattern[str]]:
@@ -127,6 +134,19 @@ class DocumentTypes(_Model):
     order_subject: list[str] = Field(default_factory=list)
     quote_headers: list[str] = Field(default_factory=list)
     signature_markers: list[str] = Field(default_factory=list)
+    # what an automatic-mail header weighs against the order evidence (parsers.mime.automatic_kind's kinds);
+    # kinds listed in automatic_never_order (bounces, read receipts) are never orders whatever they quote
+    automatic_weights: dict[str, float] = Field(default_factory=lambda: {"auto_generated": -1.0, "bulk": -1.5,
+                                                                         "auto_replied": -3.0})
+    automatic_never_order: list[str] = Field(default_factory=lambda: ["bounce", "read_receipt"])
+
+
+class TrustSettings(_Model):
+    """Who may be believed: the insurer's own domains, and the signs of a look-alike or forged sender."""
+    brand_tokens: list[str] = Field(default_factory=list)      # a domain carrying one of these claims to be the insurer
+    brand_domains: list[str] = Field(default_factory=list)     # regexes: domains that may carry the brand (insurer, agencies)
+    internal_domains: list[str] = Field(default_factory=list)  # our own: a forward by a colleague is judged on its original
+    authentication: bool = True                                # read Authentication-Results (SPF, DKIM, DMARC) as evidence
 
 
 class PerilProfile(_Model):
@@ -185,6 +205,7 @@ class ClassifierSettings(_Model):
     name_particles: list[str] = Field(default_factory=list)
     confidence: Confidence = Field(default_factory=Confidence)
     ocr_checked_fields: list[str] = Field(default_factory=list)  # key fields matched back to their OCR words
+    trust: TrustSettings = Field(default_factory=TrustSettings)
 
 
 class Compiled:
@@ -235,6 +256,8 @@ class Compiled:
         self.civility_any = re.compile(
             r"(?<![\w])(?:" + "|".join(f"(?:{fold(p)})" for pats in s.civilities.values() for p in pats) + r")(?![\w])",
             re.IGNORECASE)
+        self.brand_domains = [compile_pattern(p) for p in s.trust.brand_domains]
+        self.internal_domains = [compile_pattern(p) for p in s.trust.internal_domains]
         self.particles = sorted((p.lower() for p in s.name_particles), key=len, reverse=True)
 
 

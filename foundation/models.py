@@ -86,7 +86,7 @@ class ParsedMessage(BaseModel):
     in_reply_to: Optional[str] = None
     references: list[str] = Field(default_factory=list)
     headers: dict[str, str] = Field(default_factory=dict)  # selected headers, decoded (Auto-Submitted, Precedence, X-Autoreply, Content-Type, Return-Path, ...)
-    automatic: Optional[str] = None     # why this looks like automatic mail: "auto_submitted", "bounce", "read_receipt", "out_of_office", ... else None
+    automatic: Optional[str] = None     # why this looks like automatic mail: "bounce", "read_receipt", "auto_replied", "auto_generated", "bulk", else None
     body: Optional[Document] = None     # plain text body (HTML converted to text when no plain part)
     html: Optional[str] = None          # the raw HTML body, when there is one (kept for the portal, never executed)
     attachments: list[Document] = Field(default_factory=list)

@@ -81,6 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--no-serve", action="store_true", help="prepare the demo database and exit")
+    from intake import cmd_users; cmd_users.register(sub)  # noqa: E702 - users: the first admin (issue 7)
+    from intake import cmd_api; cmd_api.register(sub)  # api-token, webhooks (handlers set as defaults)
     return parser
 
 
@@ -188,7 +190,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     from intake.logs import setup_logging
     setup_logging(verbose=args.verbose)
     try:
-        return COMMANDS[args.command](args)
+        return (COMMANDS.get(args.command) or args.handler)(args)
     except IntakeError as error:
         print(f"intake: {error}", file=sys.stderr)
         return error.exit_code

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from foundation.errors import ConfigError
+from intake.oauth import OAuthConfig
 
 Security = Literal["tls", "starttls", "plain"]
 
@@ -43,12 +44,14 @@ class MailboxConfig(BaseModel):
     password: Optional[SecretStr] = None
     password_env: Optional[str] = None       # or: the name of an environment variable holding the password
     oauth2_token: Optional[SecretStr] = None  # XOAUTH2 access token (used instead of the password)
+    oauth2: Optional[OAuthConfig] = None     # or: tokens obtained and refreshed here (intake/oauth.py)
     folders: list[str] = Field(default_factory=lambda: ["INBOX"])
     move_to: Optional[str] = "Processed"     # folder to move taken mail to; None = leave it in place
     flag: Optional[str] = None               # flag or keyword set on taken mail (e.g. "$Intake", "\\Flagged")
     batch_size: int = Field(50, ge=1, le=1000)
     batch_bytes: int = Field(64_000_000, ge=1_000_000)  # stop a fetch batch past this many bytes
     interval_s: float = Field(60.0, gt=0)
+    idle: bool = True                        # IMAP IDLE where the server offers it (intake/sources/imap_idle.py)
     timeout_s: float = Field(60.0, gt=0)
     ca_file: Optional[str] = None            # trust this CA / self-signed certificate
     verify: bool = True                      # certificate and host name checks (keep them on)
@@ -70,8 +73,8 @@ class MailboxConfig(BaseModel):
             if value is None:
                 raise ValueError(f"password_env {self.password_env} is not set")
             self.password = SecretStr(value)
-        if self.password is None and self.oauth2_token is None:
-            raise ValueError("a mailbox needs a password (or password_env) or an oauth2_token")
+        if self.password is None and self.oauth2_token is None and self.oauth2 is None:
+            raise ValueError("a mailbox needs a password (or password_env), an oauth2_token or an oauth2 block")
         if self.move_to is not None and self.move_to in self.folders:
             raise ValueError("move_to must not be one of the polled folders")
         return self

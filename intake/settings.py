@@ -15,7 +15,7 @@ class Settings(BaseSettings):
     workers: int = 0                      # worker processes for reading; 0 = one per core
     log_level: str = "INFO"
     log_json: bool = False
-    secret_key: SecretStr = SecretStr("change-me-in-production")
+    secret_key: Optional[SecretStr] = None  # no default: the portal generates one (reviewdesk.installation)
 
 
 def get_settings() -> Settings:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from foundation.errors import DatabaseError, IntakeError
 from outputs.db import READ_ONLY, _short, describe, make_engine, upgrade_engine
+from outputs.outbox import add_outbox_event, publishable
 from outputs.tables import Event, RecordRow, now_utc
 
 
@@ -93,8 +94,12 @@ class StoreBase:
     def _event(session: Session, kind: str, *, raw_message_id: Optional[int] = None,
                record_id: Optional[int] = None, dossier_id: Optional[str] = None, actor: str = "system",
                **detail: Any) -> None:
-        session.add(Event(kind=kind, at=now_utc(), raw_message_id=raw_message_id, record_id=record_id,
+        at = now_utc()
+        session.add(Event(kind=kind, at=at, raw_message_id=raw_message_id, record_id=record_id,
                           dossier_id=dossier_id, actor=_txt(actor, 320) or "system", detail=detail))
+        if publishable(kind, detail):  # the webhook outbox, in this same transaction (outputs/outbox.py)
+            add_outbox_event(session, kind, at, record_id=record_id, dossier_id=dossier_id,
+                             actor=_txt(actor, 320) or "system", detail=detail)
 
     def _record(self, session: Session, record_id: int) -> RecordRow:
         row = session.get(RecordRow, record_id)

@@ -90,6 +90,8 @@ class StateTables:
         values: dict[str, Any] = {"last_poll_at": datetime.now(timezone.utc)}
         if "last_error" in self.state.c:
             values["last_error"] = error[:ERROR_MAX] if error else None
+        if error is None and "last_success_at" in self.state.c:  # migration 0004: what /healthz ages
+            values["last_success_at"] = values["last_poll_at"]
         self._upsert(key, values, {"polls": 1} if "polls" in self.state.c else {})
 
     def rows(self) -> list[dict[str, Any]]:
@@ -110,6 +112,7 @@ class MailboxRoom(StoreBase):
                 return None
             return {"key": row.key, "uidvalidity": row.uidvalidity, "last_uid": row.last_uid,
                     "last_poll_at": utc(row.last_poll_at), "last_error": row.last_error, "polls": row.polls,
+                    "last_success_at": utc(row.last_success_at),
                     "messages": row.messages}
 
     def mailbox_states(self) -> list[dict]:

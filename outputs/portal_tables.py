@@ -1,5 +1,6 @@
 """The portal's own tables, on the store's declarative Base (so one Alembic history covers both):
-users, teams, per-channel rights, one-time tokens (hashes only), login attempts, team assignments.
+users, teams, per-channel rights, one-time tokens (hashes only), login attempts, team assignments, server-side
+login sessions (hashes only) and the installation's generated secret.
 
 Visibility, kept simple and explicit:
   * an administrator sees every record;
@@ -38,11 +39,12 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)          # stored lower-case
     name: Mapped[str] = mapped_column(String(120), default="")
     password_hash: Mapped[Optional[str]] = mapped_column(String(255))     # argon2; None until activation
-    totp_secret: Mapped[Optional[str]] = mapped_column(String(64))
+    totp_secret: Mapped[Optional[str]] = mapped_column(String(255))    # encrypted (reviewdesk.cipher)
     totp_last_counter: Mapped[Optional[int]] = mapped_column(Integer)     # refuses a replayed code
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=False)          # set by activation
-    blocked: Mapped[bool] = mapped_column(Boolean, default=False)         # set by failures, cleared by an admin
+    blocked: Mapped[bool] = mapped_column(Boolean, default=False)         # legacy permanent lock; no longer set
+    deactivated_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))  # by an admin or the CLI
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     team_id: Mapped[Optional[int]] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -82,7 +84,30 @@ class LoginAttempt(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     step: Mapped[str] = mapped_column(String(20))                         # "password" | "totp"
     success: Mapped[bool] = mapped_column(Boolean)
+    client: Mapped[Optional[str]] = mapped_column(String(64), index=True)
+
+
+class PortalSession(Base):
+    """A logged-in session: the cookie carries a random id, the database keeps its SHA-256 and the state
+    that can end it (logout, password change or reset, deactivation, an admin's "end sessions")."""
+    __tablename__ = "portal_sessions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
+    revoked_why: Mapped[Optional[str]] = mapped_column(String(40))
     client: Mapped[Optional[str]] = mapped_column(String(64))
+
+
+class InstallationSecret(Base):
+    """The random secret generated on first start when INTAKE_SECRET_KEY is not set and the database is not a
+    SQLite file (whose secret lives in a file beside it)."""
+    __tablename__ = "installation_secrets"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class TeamAssignment(Base):

@@ -1,5 +1,5 @@
 """Reviewers' actions on records and dossiers: corrections, opening, attaching, refusing, closing and
-reopening; and the follow-up reminders the opening procedure asks for. Every action is a timeline event.
+reopening. Every action is a timeline event. (The insured's follow-up after opening: outputs/followups.py.)
 
 - after `open_dossier` the record's `dossier_id` is the dossier the reviewer opened, after `attach` the
   dossier chosen, after `refuse` null (no dossier exists for it; the refused dossier row stays for the
@@ -8,18 +8,16 @@ reopening; and the follow-up reminders the opening procedure asks for. Every act
 from __future__ import annotations
 
 import copy
-import threading
-from datetime import datetime, timedelta
-from typing import Any, Optional, Sequence
+from typing import Any, Optional
 
 from pydantic import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from foundation.fields import EDITABLE_FIELDS as TOP_EDITABLE
 from foundation.fields import INSURED_FIELDS
 from foundation.models import MissionRecord
 from outputs.base import InvalidCorrection, NotFoundError, StoreBase, _txt, normalise_claim
-from outputs.tables import Dossier, Event, FieldCorrection, RecordRow, now_utc, utc
+from outputs.tables import Dossier, FieldCorrection, RecordRow, now_utc
 from rulestage.routing import dossier_id_for
 
 
@@ -167,26 +165,3 @@ class ReviewRoom(StoreBase):
             if status == "open":
                 dossier.opened_at = dossier.opened_at or now_utc()
             self._event(s, kind, dossier_id=dossier_id, actor=user, before=before)
-
-    def add_due_reminders(self, steps: Sequence[str], every: timedelta, now: datetime,
-                          stop: Optional[threading.Event] = None) -> int:
-        """The procedure's follow-up calls for every open dossier: one `reminder` event per step when it
-        falls due (`every` after the opening or the previous step); the last step sets *waiting for client*."""
-        added = 0
-        with self.session() as s:
-            dossiers = s.execute(select(Dossier.id, Dossier.opened_at).where(Dossier.status == "open")).all()
-            for dossier_id, opened_at in dossiers:
-                if stop is not None and stop.is_set():
-                    break
-                count, last = s.execute(select(func.count(), func.max(Event.at)).where(
-                    Event.dossier_id == dossier_id, Event.kind == "reminder")).one()
-                if count >= len(steps):
-                    continue
-                since = utc(last) or utc(opened_at)
-                if since is None or now - since < every:
-                    continue
-                s.add(Event(kind="reminder", at=now, dossier_id=dossier_id, actor="scheduler",
-                            detail={"step": steps[count], "number": count + 1,
-                                    "status": "waiting_for_client" if count + 1 == len(steps) else None}))
-                added += 1
-        return added

@@ -33,9 +33,9 @@ NAMING = {
 RAW_KINDS = ("file", "imap", "fax", "upload")
 RAW_STATUSES = ("pending", "processed", "failed")
 REVIEW_STATUSES = ("none", "pending", "accepted", "refused", "attached")
-DOSSIER_STATUSES = ("open", "pending_review", "refused", "closed")
+DOSSIER_STATUSES = ("open", "pending_review", "refused", "closed", "waiting_for_client")
 EVENT_KINDS = ("received", "parsed", "classified", "routed", "attached", "corrected", "opened", "refused",
-               "closed", "reopened", "failed", "reminder")
+               "closed", "reopened", "failed", "reminder", "admin", "followup")
 
 
 def now_utc() -> datetime:
@@ -171,6 +171,7 @@ class MailboxState(Base):
     uidvalidity: Mapped[Optional[int]] = mapped_column(BigInteger)  # IMAP values are unsigned 32-bit
     last_uid: Mapped[Optional[int]] = mapped_column(BigInteger)
     last_poll_at: Mapped[Optional[datetime]]
+    last_success_at: Mapped[Optional[datetime]]                    # the last poll without error (0004)
     last_error: Mapped[Optional[str]] = mapped_column(Text)
     polls: Mapped[int] = mapped_column(Integer, default=0)
     messages: Mapped[int] = mapped_column(Integer, default=0)

@@ -34,7 +34,8 @@ MAX_RECIPIENTS = 200
 TINY_IMAGE_BYTES = 10_000
 TINY_IMAGE_SIDE = 200
 KEPT_HEADERS = ("Auto-Submitted", "Precedence", "X-Autoreply", "X-Autorespond", "Return-Path", "Content-Type",
-                "X-Mailer", "List-Id", "List-Unsubscribe", "X-Failed-Recipients")
+                "X-Mailer", "List-Id", "List-Unsubscribe", "X-Failed-Recipients", "Authentication-Results",
+                "Received-SPF", "X-Auto-Response-Suppress")
 
 
 # --------------------------------------------------------------------------- headers
@@ -125,11 +126,17 @@ def automatic_kind(msg: Message, sender: Optional[str], headers: dict[str, str])
     if report == "delivery-status" or ctype == "message/delivery-status" or "X-Failed-Recipients" in headers \
             or local in ("mailer-daemon", "postmaster") or local.startswith("mailer-daemon"):
         return "bounce"
-    auto = headers.get("Auto-Submitted", "").lower()
-    precedence = headers.get("Precedence", "").lower()
-    if (auto and not auto.startswith("no")) or "X-Autoreply" in headers or "X-Autorespond" in headers \
-            or precedence in ("auto_reply", "bulk", "junk", "list"):
-        return "auto_submitted"
+    auto = headers.get("Auto-Submitted", "").lower().strip()
+    precedence = headers.get("Precedence", "").lower().strip()
+    # an automatic answer to a person's mail (out-of-office, vacation responder): RFC 3834 auto-replied
+    if auto.startswith("auto-replied") or "X-Autoreply" in headers or "X-Autorespond" in headers \
+            or precedence == "auto_reply":
+        return "auto_replied"
+    # machine-made mail (a platform's notification, a mailing list, bulk): a fact the classifier weighs, never a verdict
+    if auto and not auto.startswith("no"):
+        return "auto_generated"
+    if precedence in ("bulk", "junk", "list") or "List-Unsubscribe" in headers or "List-Id" in headers:
+        return "bulk"
     return None
 
 

@@ -1,7 +1,10 @@
 """The review portal: a FastAPI application, server-rendered with Jinja2, no front-end build.
 
-Safety at the edges, for every response: a strict Content-Security-Policy (no inline script or style, so
-nothing a mail carries can run), nosniff, no framing; sessions in a signed HttpOnly SameSite cookie.
+Safety at the edges (reviewdesk.edges), for every response, errors and 500s included: a strict
+Content-Security-Policy (no inline script or style, so nothing a mail carries can run), nosniff, no framing;
+bodies bounded before parsing; only configured Host headers served. The cookie, signed with the installation
+secret (reviewdesk.installation), carries CSRF state and the id of a server-side login session
+(reviewdesk.sessions).
 """
 from __future__ import annotations
 
@@ -9,27 +12,30 @@ import logging
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.exceptions import HTTPException as FastAPIHTTPException
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
+from reviewdesk import cipher, edges, installation
 from reviewdesk.settings import PortalSettings, portal_settings
 from reviewdesk.web import TEMPLATES, LoginRequired
 
 log = logging.getLogger(__name__)
 
-CSP = ("default-src 'self'; script-src 'self'; object-src 'none'; img-src 'self' data:; style-src 'self'; "
-       "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
-SECURITY_HEADERS = {
-    "Content-Security-Policy": CSP,
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "same-origin",
-    "Cache-Control": "no-store",
-}
+SECURITY_HEADERS = edges.SECURITY_HEADERS     # kept importable under its old name
+
+
+class PortalApp(FastAPI):
+    """FastAPI with the header and body-size guards outside everything, the server's error page included."""
+
+    def build_middleware_stack(self):
+        inner = super().build_middleware_stack()
+        return edges.SecurityHeaders(edges.LimitBody(inner, self.state.settings.max_body_bytes))
 
 
 def open_store(database_url: str):
@@ -40,26 +46,35 @@ def open_store(database_url: str):
     return store, sessionmaker(bind=engine, expire_on_commit=False)
 
 
-def create_app(database_url: str, settings: PortalSettings | None = None) -> FastAPI:
+def _error_page(request: Request, status: int, detail: str, headers=None) -> Response:
+    titles = {403: "Accès refusé", 404: "Page introuvable", 405: "Méthode non permise"}
+    return TEMPLATES.TemplateResponse(request, "error.html", {
+        "status": status, "title": titles.get(status, "Erreur"), "detail": detail, "user": None,
+        "pending_count": None, "csrf": request.session.get("csrf", "") if "session" in request.scope else "",
+        "flash": None}, status_code=status, headers=headers)
+
+
+def create_app(database_url: str, settings: PortalSettings | None = None, bind_host: str = "127.0.0.1") -> FastAPI:
+    """The portal on a database. `bind_host` is where it will listen: beyond loopback a weak secret is refused."""
     settings = settings or portal_settings()
-    app = FastAPI(title="intake — portail de revue", docs_url=None, redoc_url=None, openapi_url=None)
+    app = PortalApp(title="intake — portail de revue", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
     app.state.database_url = database_url
     app.state.store, app.state.sessionmaker = open_store(database_url)
+    secret = installation.resolve_secret(settings, database_url, app.state.sessionmaker)
+    installation.check_bind(bind_host, secret)
+    if not installation.is_loopback(bind_host) and not settings.public_url and not settings.allowed_hosts:
+        log.warning("serving on %s without INTAKE_PUBLIC_URL: only loopback Host headers are answered and no link "
+                    "can be mailed; set INTAKE_PUBLIC_URL to the portal's address", bind_host)
+    app.state.cipher = cipher.Cipher(secret.value, secret.previous)
+    with app.state.sessionmaker() as session:
+        cipher.seal_clear_secrets(session, app.state.cipher)
+    edges.install_log_redaction()
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next) -> Response:
-        response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            if name == "Cache-Control" and request.url.path.startswith("/static/"):
-                continue
-            response.headers.setdefault(name, value)
-        return response
-
-    # Added after the headers middleware so it runs first (outermost): routes see request.session.
-    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key.get_secret_value(),
-                       session_cookie="intake_session", max_age=settings.session_max_age_s,
-                       same_site="strict", https_only=settings.https_cookies)
+    # Starlette runs the last added middleware first: hosts are checked before the session is read.
+    app.add_middleware(SessionMiddleware, secret_key=secret.value, session_cookie="intake_session",
+                       max_age=settings.session_max_age_s, same_site="strict", https_only=settings.secure_cookies)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.trusted_hosts, www_redirect=False)
 
     @app.exception_handler(LoginRequired)
     async def to_login(request: Request, exc: LoginRequired) -> Response:
@@ -67,26 +82,27 @@ def create_app(database_url: str, settings: PortalSettings | None = None) -> Fas
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        titles = {403: "Accès refusé", 404: "Page introuvable", 405: "Méthode non permise"}
-        return TEMPLATES.TemplateResponse(request, "error.html", {
-            "status": exc.status_code, "title": titles.get(exc.status_code, "Erreur"),
-            "detail": exc.detail if isinstance(exc.detail, str) else "", "user": None, "pending_count": None,
-            "csrf": request.session.get("csrf", ""), "flash": None,
-        }, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+        return _error_page(request, exc.status_code, exc.detail if isinstance(exc.detail, str) else "",
+                           getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_input(request: Request, exc: RequestValidationError) -> Response:
+        """A malformed id in the path is a page that does not exist; other bad input keeps FastAPI's 422."""
+        if any(error.get("loc", ("",))[0] == "path" for error in exc.errors()):
+            return _error_page(request, 404, "Page introuvable.")
+        return await request_validation_exception_handler(request, exc)
 
     app.mount("/static", StaticFiles(directory=str(Path(__file__).with_name("static"))), name="static")
 
-    from reviewdesk.routes import admin, auth, dossiers, queue
-    for module in (auth, queue, dossiers, admin):
+    from reviewdesk.routes import account, admin, api, auth, dossiers, ops, queue
+    for module in (auth, account, queue, dossiers, admin, ops):
         app.include_router(module.router)
+    app.state.api = api.api_from_config(app.state.store, app.state.sessionmaker)  # JSON, own OpenAPI, token auth
+    app.mount("/api/v1", app.state.api)
 
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:
         return RedirectResponse("/queue", status_code=303)
-
-    @app.get("/healthz", include_in_schema=False)
-    def health() -> HTMLResponse:
-        return HTMLResponse("ok")
 
     return app
 
@@ -94,6 +110,7 @@ def create_app(database_url: str, settings: PortalSettings | None = None) -> Fas
 def serve(database_url: str, host: str = "127.0.0.1", port: int = 8000) -> int:
     """`intake serve`: the portal under uvicorn until interrupted."""
     import uvicorn
-    app = create_app(database_url)
+    app = create_app(database_url, bind_host=host)
+    edges.install_log_redaction()
     uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False, server_header=False)
     return 0

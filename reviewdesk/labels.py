@@ -18,7 +18,8 @@ REASONS = {
 DECISIONS = {"auto_open": "Ouverture auto", "manual_review": "À revoir", "attach": "Rattaché", "ignore": "Ignoré"}
 REVIEW_STATUSES = {"none": "—", "pending": "En attente", "accepted": "Dossier ouvert", "refused": "Refusé",
                    "attached": "Rattaché"}
-DOSSIER_STATUSES = {"open": "Ouvert", "pending_review": "En revue", "refused": "Refusé", "closed": "Clos"}
+DOSSIER_STATUSES = {"open": "Ouvert", "pending_review": "En revue", "refused": "Refusé", "closed": "Clos",
+                    "waiting_for_client": "En attente du client"}
 PERILS = {
     "water_damage": "Dégât des eaux", "glass_breakage": "Bris de glace", "vehicle_impact": "Choc de véhicule",
     "key_loss": "Perte / vol de clés", "leak_search": "Recherche de fuite", "fire": "Incendie",
@@ -33,7 +34,12 @@ EVENTS = {
     "received": "Message reçu", "parsed": "Message lu", "classified": "Message classé", "routed": "Message orienté",
     "attached": "Message rattaché", "corrected": "Champ corrigé", "opened": "Dossier ouvert",
     "refused": "Message refusé", "closed": "Dossier clos", "reopened": "Dossier rouvert", "failed": "Échec de lecture",
+    "reminder": "Relance", "followup": "Suivi de l'assuré",
 }
+FOLLOWUP_STATES = {"to_call": "À appeler", "reminder_1": "Relance 1", "reminder_2": "Relance 2",
+                   "reminder_3": "Relance 3", "waiting_for_client": "En attente du client",
+                   "answered": "L'assuré a répondu", "closed": "Suivi terminé"}
+MESSAGE_STATUSES = {"sending": "En cours d'envoi", "sent": "Envoyé", "failed": "Non envoyé"}
 CHOICE_LABELS = {"channel": CHANNELS, "peril": PERILS, "occupancy": OCCUPANCIES, "dwelling": DWELLINGS,
                  "document_type": DOCUMENT_TYPES, "cause_repaired": BOOLEANS}
 
@@ -69,6 +75,7 @@ def jinja_filters() -> dict:
         "decision_label": lambda c: label(DECISIONS, c), "review_label": lambda c: label(REVIEW_STATUSES, c),
         "dossier_status_label": lambda c: label(DOSSIER_STATUSES, c), "peril_label": lambda c: label(PERILS, c),
         "event_label": lambda c: label(EVENTS, c),
+        "followup_label": lambda c: label(FOLLOWUP_STATES, c), "message_status_label": lambda c: label(MESSAGE_STATUSES, c),
         "occupancy_label": lambda c: label(OCCUPANCIES, c), "dwelling_label": lambda c: label(DWELLINGS, c),
         "read_note": read_note,
     }

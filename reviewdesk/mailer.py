@@ -1,6 +1,7 @@
 """Outgoing mail (activation and password-reset links) through SMTP with smtplib.
 
-Without INTAKE_SMTP_HOST the message is logged instead, so a demo or a development box still shows the link.
+Without INTAKE_SMTP_HOST nothing is sent, and the log says only that a mail was made (to whom, its subject):
+never its body, which holds a one-time link. `intake users add/reset` print a link to the operator instead.
 """
 from __future__ import annotations
 
@@ -18,6 +19,17 @@ class MailError(Exception):
     """The SMTP server could not be reached or refused the message."""
 
 
+class NoPublicUrl(MailError):
+    """INTAKE_PUBLIC_URL is not set: no link can be mailed (it would have to come from the request)."""
+
+
+def public_link(settings: PortalSettings, path: str) -> str:
+    """An absolute link from the configured public URL only, never from the request's Host header."""
+    if not settings.public_url:
+        raise NoPublicUrl("INTAKE_PUBLIC_URL n'est pas configurée : aucun lien ne peut être envoyé par e-mail.")
+    return f"{settings.public_url}{path}"
+
+
 def send_mail(to: str, subject: str, body: str, settings: Optional[PortalSettings] = None) -> None:
     settings = settings or portal_settings()
     message = EmailMessage()
@@ -26,7 +38,8 @@ def send_mail(to: str, subject: str, body: str, settings: Optional[PortalSetting
     message["Subject"] = subject
     message.set_content(body)
     if not settings.smtp_host:
-        log.warning("no SMTP host configured; mail not sent", extra={"to": to, "subject": subject, "body": body})
+        log.warning("no SMTP host configured: a mail holding a link was made and not sent (the link is not logged; "
+                    "use `intake users reset` to print one)", extra={"to": to, "subject": subject})
         return
     try:
         with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=10) as client:

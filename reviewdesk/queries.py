@@ -182,13 +182,17 @@ def search_dossiers(session: Session, user: User, text: str, limit: int = 100) -
     return active, closed
 
 
-def dossier_records(session: Session, dossier_id: str) -> list[RecordRow]:
-    return list(session.scalars(select(RecordRow).where(RecordRow.dossier_id == dossier_id)
-                                .order_by(RecordRow.created_at, RecordRow.id)))
+def dossier_records(session: Session, dossier_id: str, user: Optional[User] = None) -> list[RecordRow]:
+    """A dossier's records, oldest first; with a user, only those the user may see."""
+    condition = [RecordRow.dossier_id == dossier_id]
+    if user is not None:
+        condition.append(visible_condition(session, user))
+    return list(session.scalars(select(RecordRow).where(*condition).order_by(RecordRow.created_at, RecordRow.id)))
 
 
 def dossier_events(session: Session, dossier_id: str, record_ids: list[int]) -> list[Event]:
-    condition = Event.dossier_id == dossier_id
+    """The dossier's own events and those of the given (visible) records; not those of other records."""
+    condition = and_(Event.dossier_id == dossier_id, Event.record_id.is_(None))
     if record_ids:
         condition = or_(condition, Event.record_id.in_(record_ids))
     return list(session.scalars(select(Event).where(condition).order_by(Event.at, Event.id)))

@@ -6,9 +6,10 @@ import base64
 import hashlib
 import hmac
 import io
+import re
 import secrets
 from datetime import datetime
-from typing import Optional
+from typing import Iterable, Optional
 
 import pyotp
 import qrcode
@@ -17,7 +18,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 _hasher = PasswordHasher()
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = 12
+MIN_STRENGTH = 3                 # zxcvbn score 0..4: 3 = "safely unguessable" for an online attack
 TOTP_ISSUER = "intake"
 
 
@@ -37,12 +39,20 @@ def verify_password(password_hash: Optional[str], password: str) -> bool:
         return False
 
 
-def password_problem(password: str, confirm: str) -> Optional[str]:
-    """A French message for the form, or None when the password is acceptable."""
+def password_problem(password: str, confirm: str, user_inputs: Iterable[str] = ()) -> Optional[str]:
+    """A French message for the form, or None when the password is acceptable: 12 characters or more and
+    hard to guess by zxcvbn's estimate (common words, repeats, keyboard runs, the user's own name and address
+    count against it)."""
     if password != confirm:
         return "Les deux mots de passe ne correspondent pas."
     if len(password) < MIN_PASSWORD_LENGTH:
         return f"Le mot de passe doit contenir au moins {MIN_PASSWORD_LENGTH} caractères."
+    from zxcvbn import zxcvbn
+    inputs = [value for value in user_inputs if value]
+    inputs += [part for value in inputs for part in re.split(r"[@._\-\s]+", value) if len(part) >= 3]
+    if zxcvbn(password[:100], user_inputs=inputs)["score"] < MIN_STRENGTH:
+        return ("Mot de passe trop facile à deviner : évitez les répétitions, les suites du clavier, les mots "
+                "courants et votre nom ; une phrase de quatre mots sans rapport fait l'affaire.")
     return None
 
 

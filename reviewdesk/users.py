@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from foundation.models import CHANNELS
-from reviewdesk import security
-from outputs.portal_tables import LoginAttempt, OneTimeToken, Team, User, UserChannelRight, utcnow
+from reviewdesk import security, sessions, throttle
+from outputs.portal_tables import OneTimeToken, Team, User, UserChannelRight, utcnow
 
 
 class UserError(ValueError):
@@ -27,6 +27,10 @@ def normalise_email(email: str) -> str:
 
 def get_user(session: Session, user_id: Optional[int]) -> Optional[User]:
     return session.get(User, user_id) if user_id is not None else None
+
+
+def all_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.email)))
 
 
 def find_by_email(session: Session, email: str) -> Optional[User]:
@@ -88,55 +92,83 @@ class LoginResult:
     error: Optional[str] = None   # French message for the login form
 
 
-BLOCKED_MESSAGE = "Compte bloqué après plusieurs échecs. Contactez votre administrateur pour le débloquer."
 WRONG_MESSAGE = "Adresse e-mail ou mot de passe incorrect."
+WRONG_CODE = "Code de vérification incorrect."
 
 
-def _record_failure(session: Session, user: User, max_failures: int) -> None:
-    user.failed_logins = (user.failed_logins or 0) + 1
-    if user.failed_logins >= max_failures:
-        user.blocked = True
+def _usable(user: Optional[User]) -> bool:
+    return user is not None and user.active and not user.blocked and user.deactivated_at is None
 
 
-def check_password(session: Session, email: str, password: str, client: Optional[str], max_failures: int) -> LoginResult:
-    """First step. Wrong passwords count towards the block; a blocked account is refused even with the right one."""
+def check_password(session: Session, email: str, password: str, client: Optional[str], settings) -> LoginResult:
+    """First step. While the address or the client is throttled, even the right password is refused, with the
+    same words for a known and an unknown address."""
+    email = normalise_email(email)[:254]
+    if throttle.check(session, email, client, settings).locked:
+        return LoginResult(None, throttle.LOCKED_MESSAGE)
     user = find_by_email(session, email)
     ok = security.verify_password(user.password_hash if user else None, password)
-    session.add(LoginAttempt(email=normalise_email(email)[:254], user_id=user.id if user else None, step="password",
-                             success=bool(ok and user and user.active and not user.blocked), client=client))
-    if user is None:
+    throttle.note(session, email, user.id if user else None, client, "password", bool(ok and _usable(user)))
+    if user is None or not ok or user.deactivated_at is not None:
         return LoginResult(None, WRONG_MESSAGE)
-    if user.blocked:
-        return LoginResult(None, BLOCKED_MESSAGE)
-    if not ok:
-        _record_failure(session, user, max_failures)
-        return LoginResult(None, BLOCKED_MESSAGE if user.blocked else WRONG_MESSAGE)
     if not user.active:
         return LoginResult(None, "Compte non activé : utilisez le lien reçu par e-mail.")
     return LoginResult(user)
 
 
-def check_totp(session: Session, user: User, code: str, client: Optional[str], max_failures: int) -> LoginResult:
-    """Second step: a wrong code counts towards the block like a wrong password."""
-    if user.blocked or not user.active:
-        return LoginResult(None, BLOCKED_MESSAGE if user.blocked else "Compte non activé.")
-    counter = security.totp_counter_if_valid(user.totp_secret, code, user.totp_last_counter)
-    session.add(LoginAttempt(email=user.email, user_id=user.id, step="totp", success=counter is not None, client=client))
+def check_totp(session: Session, user: User, code: str, client: Optional[str], settings, cipher) -> LoginResult:
+    """Second step: a wrong code counts like a wrong password; a secret under an old key is sealed again."""
+    if not _usable(user):
+        return LoginResult(None, WRONG_MESSAGE)
+    if throttle.check(session, user.email, client, settings).locked:
+        return LoginResult(None, throttle.LOCKED_MESSAGE)
+    secret = cipher.reveal(user.totp_secret)
+    counter = security.totp_counter_if_valid(secret, code, user.totp_last_counter)
+    throttle.note(session, user.email, user.id, client, "totp", counter is not None)
     if counter is None:
-        _record_failure(session, user, max_failures)
-        return LoginResult(None, BLOCKED_MESSAGE if user.blocked else "Code de vérification incorrect.")
+        locked = throttle.check(session, user.email, client, settings).locked
+        return LoginResult(None, throttle.LOCKED_MESSAGE if locked else WRONG_CODE)
+    if cipher.needs_resealing(user.totp_secret) and secret:
+        user.totp_secret = cipher.seal(secret)
     user.totp_last_counter = counter
     user.failed_logins = 0
     user.last_login_at = utcnow()
     return LoginResult(user)
 
 
-def unblock(user: User) -> None:
+def confirm_identity(session: Session, user: User, password: str, code: str, client: Optional[str], settings,
+                     cipher) -> Optional[str]:
+    """For a change of one's own password: the current password and a fresh TOTP code; a French error or None."""
+    if throttle.check(session, user.email, client, settings).locked:
+        return throttle.LOCKED_MESSAGE
+    ok = security.verify_password(user.password_hash, password)
+    counter = security.totp_counter_if_valid(cipher.reveal(user.totp_secret), code, user.totp_last_counter) if ok \
+        else None
+    throttle.note(session, user.email, user.id, client, "confirm", counter is not None)
+    if counter is None:
+        return "Mot de passe actuel ou code de vérification incorrect."
+    user.totp_last_counter = counter
+    return None
+
+
+def unblock(session: Session, user: User) -> None:
     user.blocked = False
     user.failed_logins = 0
+    throttle.clear(session, user.email, user.id)
 
 
-def activate(session: Session, token_row: OneTimeToken, password: str, totp_secret: str, code: str) -> Optional[str]:
+def deactivate(session: Session, user: User) -> int:
+    """No more logins; every session ends now. Returns how many sessions were ended."""
+    user.deactivated_at = utcnow()
+    return sessions.end_all(session, user.id, "deactivated")
+
+
+def reactivate(user: User) -> None:
+    user.deactivated_at = None
+
+
+def activate(session: Session, token_row: OneTimeToken, password: str, totp_secret: str, code: str,
+             cipher) -> Optional[str]:
     """Set the password and confirm the authenticator; returns a French error, or None when done."""
     user = session.get(User, token_row.user_id)
     if user is None:
@@ -145,17 +177,25 @@ def activate(session: Session, token_row: OneTimeToken, password: str, totp_secr
     if counter is None:
         return "Code de vérification incorrect : vérifiez l'heure de votre téléphone et réessayez."
     user.password_hash = security.hash_password(password)
-    user.totp_secret = totp_secret
+    user.totp_secret = cipher.seal(totp_secret)
     user.totp_last_counter = counter
     user.active = True
     token_row.used_at = utcnow()
+    sessions.end_all(session, user.id, "activated")
     return None
+
+
+def set_password(session: Session, user: User, password: str, why: str, keep_token: Optional[str] = None) -> int:
+    """A new password; every other session of the user ends. Returns how many were ended."""
+    user.password_hash = security.hash_password(password)
+    return sessions.end_all(session, user.id, why, keep_token)
 
 
 def reset_password(session: Session, token_row: OneTimeToken, password: str) -> None:
     user = session.get(User, token_row.user_id)
     if user is not None:
-        user.password_hash = security.hash_password(password)
+        set_password(session, user, password, "password_reset")
+        throttle.clear(session, user.email, user.id)
     token_row.used_at = utcnow()
 
 

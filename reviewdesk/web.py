@@ -1,5 +1,5 @@
-"""Request plumbing shared by the routes: database session per request, the signed-cookie session's user,
-CSRF checking, and template rendering with the header's pending count."""
+"""Request plumbing shared by the routes: database session per request, the logged-in user of the server-side
+session whose id the signed cookie carries, CSRF checking, and template rendering with the header's pending count."""
 from __future__ import annotations
 
 from typing import Any, Iterator, Optional
@@ -9,9 +9,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
-from reviewdesk import security
+from reviewdesk import security, sessions
 from outputs.portal_tables import User
-from reviewdesk.users import get_user
 
 from pathlib import Path
 
@@ -54,11 +53,21 @@ async def check_csrf(request: Request) -> None:
 
 
 def current_user(request: Request, session: Session = Depends(db)) -> User:
-    user = get_user(session, request.session.get("uid"))
-    if user is None or not user.active or user.blocked:
-        request.session.pop("uid", None)
+    settings = request.app.state.settings
+    user = sessions.live_user(session, request.session.get("sid"), settings.session_idle_s, settings.session_max_age_s)
+    if user is None:
+        request.session.pop("sid", None)
         raise LoginRequired()
     return user
+
+
+def start_login(request: Request, session: Session, user: User) -> None:
+    """A fresh cookie session (nothing carried over from before login) pointing at a new server-side session."""
+    token = sessions.start(session, user, client_of(request))
+    session.commit()
+    request.session.clear()
+    request.session["sid"] = token
+    request.session["csrf"] = security.new_csrf_token()
 
 
 def require_admin(user: User = Depends(current_user)) -> User:
@@ -121,7 +130,8 @@ def format_event_detail(detail) -> str:
         def shown(value) -> str:
             return "—" if value in (None, "") else str(value)
         return f"{detail.get('field')} : {shown(detail.get('old'))} → {shown(detail.get('new'))}"
-    keep = ("reason", "decision", "reasons", "status", "dossier_id", "merged_into", "moved_from", "error", "uri")
+    keep = ("reason", "decision", "reasons", "status", "dossier_id", "merged_into", "moved_from", "error", "uri",
+            "state", "sms")
     parts = [f"{k} : {', '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in detail.items()
              if k in keep and v not in (None, [], "")]
     return " · ".join(parts)

@@ -50,9 +50,11 @@ def review_reasons(extraction: Extraction, rules: RuleSettings) -> list[str]:
         if channel == "allianz_cs2i" and name == "intermediary_code":
             continue
         if extraction.value(name) in (None, ""):
-            reasons.append(f"missing_{name}")
+            reasons.append(rules.missing_reasons.get(name, f"missing_{name}"))
         elif name in rules.trusted_fields and not _trusted(extraction, name, rules.trust_threshold):
             reasons.append("low_confidence")
+    if extraction.value("sender_trust") == "untrusted":
+        reasons.append(rules.untrusted_sender_reason)
     claim = extraction.value("claim_number")
     if claim:
         fmt = rules.claim_format(channel)
@@ -85,10 +87,12 @@ def review_reasons(extraction: Extraction, rules: RuleSettings) -> list[str]:
 def decide(msg: ParsedMessage, extraction: Extraction, config: Any) -> Decision:
     rules = rule_settings(config)
     on_site, note, limit = expertise(extraction, rules)
-    if msg.automatic or extraction.value("is_automatic"):
-        return Decision(decision="ignore", reasons=["not_mission_order"])
     if extraction.value("gestion_integrale_05i"):
         return Decision(decision="ignore", reasons=["gestion_integrale_05i"])
+    if extraction.document_type == "other" and (msg.automatic or extraction.value("is_automatic")):
+        # automatic mail that orders nothing (out-of-office, bounce, acknowledgement); the classifier already
+        # made an automatic answer "other", never a follow-up, while a platform's notice about a dossier is one
+        return Decision(decision="ignore", reasons=["not_mission_order"])
     if extraction.document_type == "follow_up":
         return Decision(decision="attach", reasons=["follow_up"])
     if extraction.document_type != "mission_order":

@@ -23,6 +23,8 @@ class RuleSettings(BaseModel):
     review_queue: Optional[str] = None
     cs2i_queue: str = "allianz_team"
     required_fields: dict[str, list[str]] = Field(default_factory=lambda: {"unknown": ["claim_number"]})
+    missing_reasons: dict[str, str] = Field(default_factory=dict)   # field -> reason when absent (else missing_<field>)
+    untrusted_sender_reason: str = "low_confidence"                 # an order from a sender its channel does not trust
     trusted_fields: list[str] = Field(default_factory=lambda: ["claim_number", "intermediary_code"])
     claim_number_formats: dict[str, str] = Field(default_factory=dict)
     unknown_channel_order: str = "manual_review"

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SYSTEM_PACKAGES=(tesseract-ocr tesseract-ocr-fra tesseract-ocr-osd dovecot-imapd chromium poppler-utils fonts-dejavu-core)
+SYSTEM_PACKAGES=(tesseract-ocr tesseract-ocr-fra tesseract-ocr-osd dovecot-imapd chromium poppler-utils fonts-dejavu-core kannel kannel-extras)
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -67,8 +67,9 @@ def ssl_context(box: MailboxConfig) -> ssl.SSLContext:
     return context
 
 
-def connect(box: MailboxConfig) -> IMAPClient:
-    """A logged-in client. Connection problems raise OSError/SSLError; refused logins raise MailboxError."""
+def connect(box: MailboxConfig, access_token: Optional[str] = None) -> IMAPClient:
+    """A logged-in client (XOAUTH2 with `access_token` when given, see intake/oauth.py). Connection problems
+    raise OSError/SSLError; refused logins raise MailboxError."""
     port = box.effective_port
     if box.security == "tls":
         client = IMAPClient(box.host, port=port, ssl=True, ssl_context=ssl_context(box), timeout=box.timeout_s)
@@ -78,8 +79,8 @@ def connect(box: MailboxConfig) -> IMAPClient:
             client.starttls(ssl_context(box))
     client.normalise_times = False  # INTERNALDATE as an aware datetime
     try:
-        if box.oauth2_token is not None:
-            client.oauth2_login(box.user, box.oauth2_token.get_secret_value())
+        if access_token is not None or box.oauth2_token is not None:
+            client.oauth2_login(box.user, access_token or box.oauth2_token.get_secret_value())
         else:
             assert box.password is not None
             client.login(box.user, box.password.get_secret_value())
@@ -129,7 +130,8 @@ class MailboxPoller:
 
     def connect(self) -> IMAPClient:
         """Overridable: tests wrap the client to cut the connection at a chosen moment."""
-        return connect(self.box)
+        from intake.oauth import access_token_for
+        return connect(self.box, access_token_for(self.box, self.store))
 
     def poll(self) -> list[FolderResult]:
         """Poll every folder once. Survives a few connection drops (reconnecting with back-off); a folder's

@@ -7,6 +7,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
+import outputs.followup_tables  # noqa: F401  (the insured's follow-up)
+import outputs.integration_tables  # noqa: F401  (outbox, deliveries, API tokens)
 import outputs.portal_tables  # noqa: F401  (the portal's tables, on the same Base, for autogenerate)
 from outputs.tables import Base
 

@@ -1,15 +1,20 @@
-"""Login in two steps (password, then TOTP code), logout, activation, password reset by e-mailed link."""
+"""Login in two steps (password, then TOTP code), logout, activation, password reset by e-mailed link.
+
+Links in mails come from INTAKE_PUBLIC_URL only (reviewdesk.mailer.public_link), never from the Host header."""
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from reviewdesk import security, users
-from reviewdesk.mailer import MailError, send_mail
-from reviewdesk.web import check_csrf, client_of, db, flash, render
+from reviewdesk import security, sessions, users
+from reviewdesk.mailer import MailError, public_link, send_mail
+from reviewdesk.web import check_csrf, client_of, db, flash, render, start_login
+
+log = logging.getLogger(__name__)
 
 router = APIRouter(dependencies=[Depends(check_csrf)])
 
@@ -18,21 +23,16 @@ def _settings(request: Request):
     return request.app.state.settings
 
 
-def base_url(request: Request) -> str:
-    configured = _settings(request).public_url
-    return (configured or str(request.base_url)).rstrip("/")
-
-
 @router.get("/login")
 def login_page(request: Request) -> Response:
-    if request.session.get("uid"):
+    if request.session.get("sid"):
         return RedirectResponse("/queue", status_code=303)
     return render(request, "login.html", {"email": ""})
 
 
 @router.post("/login")
 def login(request: Request, email: str = Form(""), password: str = Form(""), session: Session = Depends(db)) -> Response:
-    result = users.check_password(session, email, password, client_of(request), _settings(request).max_failed_logins)
+    result = users.check_password(session, email, password, client_of(request), _settings(request))
     session.commit()
     if result.user is None:
         return render(request, "login.html", {"email": email, "error": result.error}, status_code=401)
@@ -55,21 +55,21 @@ def totp(request: Request, code: str = Form(""), session: Session = Depends(db))
     user = users.get_user(session, request.session.get("pending_uid"))
     if user is None:
         return RedirectResponse("/login", status_code=303)
-    result = users.check_totp(session, user, code, client_of(request), _settings(request).max_failed_logins)
+    result = users.check_totp(session, user, code, client_of(request), _settings(request), request.app.state.cipher)
     session.commit()
     if result.user is None:
-        if user.blocked:
+        if result.error != users.WRONG_CODE:
             request.session.pop("pending_uid", None)
             return render(request, "login.html", {"email": user.email, "error": result.error}, status_code=401)
         return render(request, "totp.html", {"error": result.error}, status_code=401)
-    request.session.clear()
-    request.session["uid"] = user.id
-    request.session["csrf"] = security.new_csrf_token()   # a new token once logged in
+    start_login(request, session, user)       # a new session id and a new CSRF token once logged in
     return RedirectResponse("/queue", status_code=303)
 
 
 @router.post("/logout")
-def logout(request: Request) -> Response:
+def logout(request: Request, session: Session = Depends(db)) -> Response:
+    sessions.end(session, request.session.get("sid"), "logout")
+    session.commit()
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 
@@ -88,17 +88,17 @@ def forgot(request: Request, email: str = Form(""), session: Session = Depends(d
     user = users.find_by_email(session, email)
     if user is not None and user.active:
         ttl = timedelta(minutes=_settings(request).reset_ttl_minutes)
-        token = users.issue_token(session, user, "reset", ttl)
-        session.commit()
-        link = f"{base_url(request)}/password/reset/{token}"
         try:
+            link = public_link(_settings(request), "/password/reset/")
+            token = users.issue_token(session, user, "reset", ttl)
+            session.commit()
             send_mail(user.email, "intake : réinitialisation de votre mot de passe",
                       f"Bonjour,\n\nPour choisir un nouveau mot de passe, ouvrez ce lien "
-                      f"(valable {_settings(request).reset_ttl_minutes} minutes, une seule fois) :\n\n{link}\n\n"
+                      f"(valable {_settings(request).reset_ttl_minutes} minutes, une seule fois) :\n\n{link}{token}\n\n"
                       "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message.\n",
                       _settings(request))
-        except MailError:
-            pass  # same answer either way; the failure is logged by the mailer's caller chain
+        except MailError as error:
+            log.warning("password reset mail not sent: %s", error)   # same answer either way; no link in the log
     return render(request, "forgot.html", {"sent": True})
 
 
@@ -119,7 +119,8 @@ def reset(request: Request, token: str, password: str = Form(""), confirm: str =
         return render(request, "message.html", {"title": "Lien expiré",
                                                 "message": "Ce lien n'est plus valable. Demandez-en un nouveau."},
                       status_code=410)
-    problem = security.password_problem(password, confirm)
+    owner = users.get_user(session, row.user_id)
+    problem = security.password_problem(password, confirm, [owner.email, owner.name] if owner else [])
     if problem:
         return render(request, "reset.html", {"token": token, "error": problem}, status_code=400)
     users.reset_password(session, row, password)
@@ -157,7 +158,8 @@ def activate(request: Request, token: str, password: str = Form(""), confirm: st
         return render(request, "message.html", {"title": "Lien expiré",
                                                 "message": "Ce lien d'activation n'est plus valable."}, status_code=410)
     user = users.get_user(session, row.user_id)
-    problem = security.password_problem(password, confirm) or users.activate(session, row, password, secret, code)
+    problem = security.password_problem(password, confirm, [user.email, user.name] if user else []) \
+        or users.activate(session, row, password, secret, code, request.app.state.cipher)
     if problem:
         session.rollback()
         return render(request, "activate.html", {

@@ -15,12 +15,11 @@ from reviewdesk.web import check_csrf, current_user, db, flash, render
 router = APIRouter(dependencies=[Depends(check_csrf)])
 
 
-def _dossier_or_403(session: Session, user: User, dossier_id: str) -> Dossier:
-    dossier = session.get(Dossier, dossier_id)
-    if dossier is None:
+def _dossier_or_404(session: Session, user: User, dossier_id: str) -> Dossier:
+    """A dossier the user may not see answers like one that does not exist."""
+    dossier = session.get(Dossier, dossier_id[:40])
+    if dossier is None or not queries.can_see_dossier(session, user, dossier.id):
         raise HTTPException(404, "Dossier introuvable.")
-    if not queries.can_see_dossier(session, user, dossier_id):
-        raise HTTPException(403, "Vous n'avez pas de droit sur ce dossier.")
     return dossier
 
 
@@ -33,7 +32,7 @@ def dossier_list(request: Request, q: str = "", user: User = Depends(current_use
 
 def _context(session: Session, user: User, dossier: Dossier, errors: dict | None = None,
              submitted: dict | None = None) -> dict:
-    records = queries.dossier_records(session, dossier.id)
+    records = queries.dossier_records(session, dossier.id, user)   # only the messages this user may see
     opening = next((r for r in records if r.id == dossier.opening_record_id), records[0] if records else None)
     current = (opening.current_json if opening else None) or {}
     messages = []
@@ -51,15 +50,16 @@ def _context(session: Session, user: User, dossier: Dossier, errors: dict | None
 @router.get("/dossiers/{dossier_id}")
 def dossier_view(request: Request, dossier_id: str, user: User = Depends(current_user),
                  session: Session = Depends(db)) -> Response:
-    dossier = _dossier_or_403(session, user, dossier_id)
-    return render(request, "dossier.html", _context(session, user, dossier), session, user)
+    dossier = _dossier_or_404(session, user, dossier_id)
+    context = {**_context(session, user, dossier), "followup": request.app.state.store.followup_of(dossier_id)}
+    return render(request, "dossier.html", context, session, user)
 
 
 @router.post("/dossiers/{dossier_id}/data")
 async def dossier_data(request: Request, dossier_id: str, user: User = Depends(current_user),
                        session: Session = Depends(db)) -> Response:
     """IBAN and the other party: validated together, stored together, each change in the timeline."""
-    dossier = _dossier_or_403(session, user, dossier_id)
+    dossier = _dossier_or_404(session, user, dossier_id)
     form = await request.form()
     submitted = {n: str(form.get(n, "")) for n in validation.DOSSIER_FIELDS if n in form}
     values, errors = {}, {}
@@ -79,7 +79,7 @@ async def dossier_data(request: Request, dossier_id: str, user: User = Depends(c
 
 
 def _set_status(request: Request, session: Session, user: User, dossier_id: str, action: str, done: str) -> Response:
-    _dossier_or_403(session, user, dossier_id)
+    _dossier_or_404(session, user, dossier_id)
     session.commit()
     getattr(request.app.state.store, action)(dossier_id, user.email)
     flash(request, done)

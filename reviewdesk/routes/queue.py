@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from foundation.config import load_config
 from outputs.tables import DocumentRow, RecordRow
 from outputs.store import InvalidCorrection, NotFoundError
-from reviewdesk import labels, pages, queries, validation
+from reviewdesk import edges, labels, pages, queries, validation
 from reviewdesk.actions import assign_to_team
 from outputs.portal_tables import User
 from reviewdesk.original import attachment_bytes, bytes_by_sha256, load_original, safe_filename
@@ -30,12 +30,11 @@ def refuse_reasons() -> list[str]:
     return [str(r) for r in section.get("refuse_reasons") or []] or ["Autre"]
 
 
-def _record_or_403(session: Session, user: User, record_id: int) -> RecordRow:
-    row = session.get(RecordRow, record_id)
-    if row is None:
+def _record_or_404(session: Session, user: User, record_id: int) -> RecordRow:
+    """A record the user may not see answers like one that does not exist: ids reveal nothing."""
+    row = session.get(RecordRow, edges.found_id(record_id))
+    if row is None or not queries.can_see_record(session, user, record_id):
         raise HTTPException(404, "Message introuvable.")
-    if not queries.can_see_record(session, user, record_id):
-        raise HTTPException(403, "Vous n'avez pas de droit sur le canal de ce message.")
     return row
 
 
@@ -108,7 +107,7 @@ def _detail_context(session: Session, user: User, row: RecordRow, attach_q: str 
 @router.get("/records/{record_id}")
 def detail(request: Request, record_id: int, attach_q: str = "", user: User = Depends(current_user),
            session: Session = Depends(db)) -> Response:
-    row = _record_or_403(session, user, record_id)
+    row = _record_or_404(session, user, record_id)
     return render(request, "detail.html", _detail_context(session, user, row, attach_q), session, user)
 
 
@@ -116,7 +115,7 @@ def detail(request: Request, record_id: int, attach_q: str = "", user: User = De
 async def correct(request: Request, record_id: int, user: User = Depends(current_user),
                   session: Session = Depends(db)) -> Response:
     """All changed fields are validated first; nothing is stored unless every one is valid."""
-    row = _record_or_403(session, user, record_id)
+    row = _record_or_404(session, user, record_id)
     form = await request.form()
     record = row.current_json or {}
     submitted = {name: str(form.get(name, "")) for name in validation.RECORD_FIELDS if name in form}
@@ -130,6 +129,9 @@ async def correct(request: Request, record_id: int, user: User = Depends(current
             changes[name] = validation.validate_field(name, raw_value, channel)
         except validation.FieldError as error:
             errors[name] = str(error)
+    if "channel" in changes and not user.is_admin and changes["channel"] not in user.channels:
+        errors["channel"] = "Vous n'avez pas de droit sur ce canal : le message ne peut pas y être déplacé."
+        changes.pop("channel")
     if errors:
         return render(request, "detail.html", _detail_context(session, user, row, errors=errors, submitted=submitted),
                       session, user, status_code=422)
@@ -159,7 +161,7 @@ def _require_pending(row: RecordRow) -> None:
 @router.post("/records/{record_id}/open")
 def open_dossier(request: Request, record_id: int, user: User = Depends(current_user),
                  session: Session = Depends(db)) -> Response:
-    row = _record_or_403(session, user, record_id)
+    row = _record_or_404(session, user, record_id)
     _require_pending(row)
     target = _after_verdict(session, user, row)
     assign_to_team(session, row.id, user)
@@ -172,11 +174,13 @@ def open_dossier(request: Request, record_id: int, user: User = Depends(current_
 @router.post("/records/{record_id}/attach")
 async def attach(request: Request, record_id: int, user: User = Depends(current_user),
                  session: Session = Depends(db)) -> Response:
-    row = _record_or_403(session, user, record_id)
+    row = _record_or_404(session, user, record_id)
     _require_pending(row)
     dossier_id = str((await request.form()).get("dossier_id", ""))
-    if not dossier_id or not queries.can_see_dossier(session, user, dossier_id):
-        raise HTTPException(403 if dossier_id else 400, "Dossier inaccessible ou absent.")
+    if not dossier_id:
+        raise HTTPException(400, "Choisissez un dossier.")
+    if not queries.can_see_dossier(session, user, dossier_id):
+        raise HTTPException(404, "Dossier introuvable.")
     target = _after_verdict(session, user, row)
     assign_to_team(session, row.id, user)
     session.commit()
@@ -191,7 +195,7 @@ async def attach(request: Request, record_id: int, user: User = Depends(current_
 @router.post("/records/{record_id}/refuse")
 async def refuse(request: Request, record_id: int, user: User = Depends(current_user),
                  session: Session = Depends(db)) -> Response:
-    row = _record_or_403(session, user, record_id)
+    row = _record_or_404(session, user, record_id)
     _require_pending(row)
     reason = str((await request.form()).get("reason", ""))
     if reason not in refuse_reasons():
@@ -219,7 +223,7 @@ def download(data: bytes, filename: str, content_type: str) -> Response:
 
 @router.get("/records/{record_id}/attachments/{index}")
 def attachment(record_id: int, index: int, user: User = Depends(current_user), session: Session = Depends(db)) -> Response:
-    row = _record_or_403(session, user, record_id)
+    row = _record_or_404(session, user, record_id)
     raw = queries.raw_message(session, row.raw_message_id)
     original = load_original(bytes(raw.raw)) if raw else None
     listed = next((a for a in (original.attachments if original else []) if a.index == index), None)
@@ -231,7 +235,7 @@ def attachment(record_id: int, index: int, user: User = Depends(current_user), s
 
 @router.get("/records/{record_id}/raw")
 def raw_download(record_id: int, user: User = Depends(current_user), session: Session = Depends(db)) -> Response:
-    row = _record_or_403(session, user, record_id)
+    row = _record_or_404(session, user, record_id)
     raw = queries.raw_message(session, row.raw_message_id)
     if raw is None:
         raise HTTPException(404, "Message introuvable.")
@@ -242,8 +246,8 @@ def raw_download(record_id: int, user: User = Depends(current_user), session: Se
 @router.get("/records/{record_id}/documents/{document_id}/pages/{number}.png")
 def page_image(record_id: int, document_id: int, number: int, field: str = "", user: User = Depends(current_user),
                session: Session = Depends(db)) -> Response:
-    row = _record_or_403(session, user, record_id)
-    doc = session.get(DocumentRow, document_id)
+    row = _record_or_404(session, user, record_id)
+    doc = session.get(DocumentRow, edges.found_id(document_id))
     if doc is None or doc.raw_message_id != row.raw_message_id or not pages.is_renderable(doc.content_type):
         raise HTTPException(404, "Page introuvable.")
     raw = queries.raw_message(session, row.raw_message_id)

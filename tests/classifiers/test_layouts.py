@@ -146,7 +146,7 @@ def test_letterhead_number_is_never_the_insured_phone(config):
 
 def test_broker_without_c_prefix_is_still_a_broker(config):
     body = ("Bonjour,\nJe vous remercie d'intervenir chez notre assuré.\nN° de sinistre : 40512877\n"
-            "Assuré : LEBRETON Olivier\nNature : Dégâts des eaux, cause réparée.\n\nCordialement,\nNathalie VIDAL\n"
+            "Assuré : LEBRETON Olivier\nTél. assuré : 06 11 22 33 44\nNature : Dégâts des eaux, cause réparée.\n\nCordialement,\nNathalie VIDAL\n"
             "Cabinet Moreau-Vidal\nN° ORIAS : 07 028 441\nNotre code Allianz : MV2207\n")
     msg = make_msg(body, subject="ODM Allianz / LEBRETON / 40512877", sender="n.vidal@moreau-vidal-demo.fr")
     e = classify(msg, config)

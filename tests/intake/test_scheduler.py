@@ -70,19 +70,19 @@ def test_failing_mailbox_backs_off_and_records_error(db_url, monkeypatch):
         service.close()
 
 
-def test_reminders_recorded_when_due(tmp_path):
+def test_reminders_run_the_insureds_follow_up(tmp_path):
     service = service_for(f"sqlite:///{tmp_path}/r.db")
     try:
+        now = datetime.now(timezone.utc)
         with service.store.session() as s:
-            s.add(Dossier(id="D-OLD", status="open", opened_at=datetime.now(timezone.utc) - timedelta(days=3),
-                          extra={}))
-            s.add(Dossier(id="D-NEW", status="open", opened_at=datetime.now(timezone.utc), extra={}))
-            s.add(Dossier(id="D-REVIEW", status="pending_review", extra={}))
-        assert service.reminders() == 1
+            s.add(Dossier(id="D-C2S", status="open", channel="allianz_c2s", opened_at=now - timedelta(hours=1), extra={}))
+            s.add(Dossier(id="D-CS2I", status="open", channel="allianz_cs2i", opened_at=now, extra={}))
+            s.add(Dossier(id="D-REVIEW", status="pending_review", channel="allianz_c2s", extra={}))
+        assert service.reminders() == 1          # the first call was due at the opening
         assert service.reminders() == 0          # the next step is due a day later
         with service.store.session() as s:
-            events = s.execute(select(Event.dossier_id, Event.detail).where(Event.kind == "reminder")).all()
-        assert [(d, e["step"]) for d, e in events] == [("D-OLD", "call_1")]
+            events = s.execute(select(Event.dossier_id, Event.detail).where(Event.kind == "followup")).all()
+        assert [(d, e["state"]) for d, e in events] == [("D-C2S", "to_call"), ("D-C2S", "reminder_1")]
     finally:
         service.close()
 

@@ -105,9 +105,11 @@ def test_automatic_mail_kinds():
         return (headers + "Subject: x\r\nContent-Type: text/plain\r\n\r\nbody").encode()
 
     assert parse_message(mail("From: MAILER-DAEMON@mx.example.fr\r\n")).automatic == "bounce"
-    assert parse_message(mail("From: a@b.fr\r\nAuto-Submitted: auto-replied\r\n")).automatic == "auto_submitted"
+    assert parse_message(mail("From: a@b.fr\r\nAuto-Submitted: auto-replied\r\n")).automatic == "auto_replied"
+    assert parse_message(mail("From: a@b.fr\r\nAuto-Submitted: auto-generated\r\n")).automatic == "auto_generated"
+    assert parse_message(mail("From: a@b.fr\r\nX-Autoreply: yes\r\n")).automatic == "auto_replied"
     assert parse_message(mail("From: a@b.fr\r\nAuto-Submitted: no\r\n")).automatic is None
-    assert parse_message(mail("From: a@b.fr\r\nPrecedence: bulk\r\n")).automatic == "auto_submitted"
+    assert parse_message(mail("From: a@b.fr\r\nPrecedence: bulk\r\n")).automatic == "bulk"
     receipt = ("From: a@b.fr\r\nContent-Type: multipart/report; report-type=disposition-notification; boundary=B\r\n\r\n"
                "--B\r\nContent-Type: text/plain\r\n\r\nlu\r\n--B\r\nContent-Type: message/disposition-notification\r\n\r\n"
                "Disposition: manual-action/MDN-sent-manually; displayed\r\n--B--\r\n").encode()

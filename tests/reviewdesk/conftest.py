@@ -30,7 +30,7 @@ def database_url(tmp_path) -> str:
 
 @pytest.fixture
 def settings() -> PortalSettings:
-    return PortalSettings(secret_key="test-secret-key", smtp_host=None)
+    return PortalSettings(secret_key="test-secret-key", smtp_host=None, allowed_hosts=["testserver"])
 
 
 @pytest.fixture

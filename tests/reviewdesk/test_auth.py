@@ -72,39 +72,50 @@ def _post_login(client, email, password):
     return client.post("/login", data={"email": email, "password": password, "csrf_token": csrf_of(page.text)})
 
 
-def test_five_failures_block_until_an_admin_unblocks(app, admin_client):
+def test_failures_throttle_for_a_while_and_an_admin_can_unblock(app, admin_client):
+    """Issue 7 finding 4: no permanent lock any more; the right password waits out the delay, or an admin unblocks."""
     account = make_user(app, "rev@intake.test", channels=["allianz_agence"])
     client = TestClient(app, follow_redirects=False)
-    for attempt in range(4):
+    for attempt in range(5):
         response = _post_login(client, account.email, "not the password")
         assert response.status_code == 401 and "incorrect" in response.text
-    response = _post_login(client, account.email, "not the password")
-    assert "bloqué" in response.text
-    response = _post_login(client, account.email, PASSWORD)          # the right password: still blocked
-    assert response.status_code == 401 and "bloqué" in response.text
+    response = _post_login(client, account.email, PASSWORD)          # the right password: still made to wait
+    assert response.status_code == 401 and "Trop de tentatives" in response.text
     with app.state.store.session() as session:
-        assert session.get(User, account.id).blocked
+        assert not session.get(User, account.id).blocked             # nothing permanent is set
         assert session.scalar(select(LoginAttempt).where(LoginAttempt.email == account.email,
                                                          LoginAttempt.success.is_(True))) is None
+        for attempt in session.scalars(select(LoginAttempt).where(LoginAttempt.email == account.email)):
+            attempt.at = attempt.at - timedelta(minutes=2)           # the 30 s delay has passed
+    login(client, account)
+    client.post("/logout", data={"csrf_token": csrf_of(client.get("/queue").text)})
+    _forget_totp_counter(app, account)
+    for attempt in range(6):
+        _post_login(client, account.email, "not the password")
+    assert "Trop de tentatives" in _post_login(client, account.email, PASSWORD).text
     users_page = admin_client.get("/admin/users")
-    assert "Bloqué" in users_page.text
     assert admin_client.post(f"/admin/users/{account.id}/unblock",
                              data={"csrf_token": csrf_of(users_page.text)}).status_code == 303
     login(client, account)
 
 
-def test_wrong_totp_codes_count_towards_the_block(app):
+def _forget_totp_counter(app, account) -> None:
+    """Lets a test log the same user in twice within one 30-second step (the replay guard would refuse)."""
+    with app.state.store.session() as session:
+        session.get(User, account.id).totp_last_counter = None
+
+
+def test_wrong_totp_codes_count_towards_the_throttle(app):
     account = make_user(app, "rev@intake.test")
     client = TestClient(app, follow_redirects=False)
     _post_login(client, account.email, PASSWORD)
     for _ in range(5):
         page = client.get("/login/totp")
-        if "csrf_token" not in page.text:
+        if "csrf_token" not in page.text or "code" not in page.text:
             break
         response = client.post("/login/totp", data={"code": "123456", "csrf_token": csrf_of(page.text)})
-    assert "bloqué" in response.text
-    with app.state.store.session() as session:
-        assert session.get(User, account.id).blocked
+    assert "Trop de tentatives" in response.text
+    assert "Trop de tentatives" in _post_login(client, account.email, PASSWORD).text
 
 
 def test_unknown_email_gets_the_same_answer_as_a_wrong_password(app, client):
@@ -147,7 +158,8 @@ def mail_app(database_url, smtp_sink):
     _sink, port = smtp_sink
     application = create_app(database_url, PortalSettings(secret_key="k", smtp_host="127.0.0.1", smtp_port=port,
                                                           smtp_from="intake@assistance.example",
-                                                          public_url="http://portal.test"))
+                                                          public_url="http://portal.test",
+                                                          allowed_hosts=["testserver"]))
     yield application
     application.state.store.close()
 

@@ -1,7 +1,9 @@
 """End to end in a real browser (Debian chromium through Playwright) against uvicorn on a loopback port.
 
 Covers the reviewer's path (TOTP login, correction, opening, refusal, export), that mail content never runs,
-rights (403) and the block after five failures. Also saves the screenshots in docs/.
+rights (404), and issue 7's flows: throttling instead of a lock, logout ending the session, a password change,
+an administrator ending a user's sessions, a reset by mailed link (aiosmtpd sink). Also saves the screenshots
+in docs/.
 """
 from __future__ import annotations
 
@@ -44,8 +46,16 @@ def portal(tmp_path_factory):
     from reviewdesk.app import create_app
     from reviewdesk.settings import PortalSettings
 
+    from aiosmtpd.controller import Controller
+    from tests.reviewdesk.test_auth import Sink
+
     url = f"sqlite:///{tmp_path_factory.mktemp('portal')}/e2e.db"
-    app = create_app(url, PortalSettings(secret_key="e2e-secret", smtp_host=None))
+    port, smtp_port = free_port(), free_port()
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    app = create_app(url, PortalSettings(secret_key="e2e-secret", smtp_host="127.0.0.1", smtp_port=smtp_port,
+                                         public_url=f"http://127.0.0.1:{port}"))
     store = app.state.store
     ids = {"demo": add_demo_messages(store)}
     ids["form"] = add_message(store, subject="ODM agence - formulaire joint", channel="allianz_agence",
@@ -60,8 +70,10 @@ def portal(tmp_path_factory):
         "admin": make_user(app, "chef@intake.test", is_admin=True),
         "agence": make_user(app, "agence@intake.test", channels=["allianz_agence"]),
         "victim": make_user(app, "distrait@intake.test", channels=["allianz_agence"]),
+        "changer": make_user(app, "change@intake.test", channels=["allianz_agence"]),
+        "ended": make_user(app, "fin@intake.test", channels=["allianz_agence"]),
+        "forgetful": make_user(app, "oubli@intake.test", channels=["allianz_agence"]),
     }
-    port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -70,9 +82,10 @@ def portal(tmp_path_factory):
             break
         time.sleep(0.05)
     yield {"base": f"http://127.0.0.1:{port}", "app": app, "store": store, "ids": ids, "accounts": accounts,
-           "url": url}
+           "url": url, "sink": sink}
     server.should_exit = True
     thread.join(timeout=10)
+    controller.stop()
     store.close()
 
 
@@ -92,14 +105,19 @@ def _login(page, base: str, account) -> None:
     page.click("button[type=submit]")
     page.wait_for_url(f"{base}/login/totp")
     # A code is accepted once: take the next step's code when this one was already used by an earlier test.
-    totp = pyotp.TOTP(account.secret)
-    page.fill("input[name=code]", totp.at(time.time() + 30 * _login.uses.get(account.email, 0)))
-    _login.uses[account.email] = _login.uses.get(account.email, 0) + 1
+    page.fill("input[name=code]", _next_code(account))
     page.click("button[type=submit]")
     page.wait_for_url(f"{base}/queue")
 
 
 _login.uses = {}
+
+
+def _next_code(account) -> str:
+    """A code not used yet for this account (each is accepted once): the next step's when this one was used."""
+    code = pyotp.TOTP(account.secret).at(time.time() + 30 * _login.uses.get(account.email, 0))
+    _login.uses[account.email] = _login.uses.get(account.email, 0) + 1
+    return code
 
 
 @pytest.fixture(scope="module")
@@ -203,35 +221,143 @@ def test_scripts_in_a_mail_never_run(portal, admin_page):
     assert "Bonjour, voici la mission." in admin_page.text_content("#mail-html")
 
 
-def test_reviewer_without_the_channel_gets_403(portal, chromium):
+def test_reviewer_without_the_channel_gets_404(portal, chromium):
     context = chromium.new_context()
     page = context.new_page()
     _login(page, portal["base"], portal["accounts"]["agence"])
     cs2i = next(i for i in portal["ids"]["demo"]
                 if portal["store"].get_record(i)["channel"] == "allianz_cs2i")
     response = page.goto(f"{portal['base']}/records/{cs2i}")
-    assert response.status == 403
-    assert "403" in page.text_content("#error-status")
+    assert response.status == 404                               # as if it did not exist (issue 7)
+    assert "404" in page.text_content("#error-status")
     page.goto(f"{portal['base']}/queue")
     channels = page.locator("#queue-table .chip").all_text_contents()
     assert channels and set(channels) == {"Allianz agence"}
     context.close()
 
 
-def test_five_failures_block_the_account(portal, chromium):
+def _submit_login(page, base: str, email: str, password: str) -> None:
+    page.goto(f"{base}/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+
+
+def test_failures_slow_logins_down_until_an_admin_unblocks(portal, chromium, admin_page):
     context = chromium.new_context()
     page = context.new_page()
-    account = portal["accounts"]["victim"]
+    account, base = portal["accounts"]["victim"], portal["base"]
     for _ in range(5):
-        page.goto(f"{portal['base']}/login")
-        page.fill("input[name=email]", account.email)
-        page.fill("input[name=password]", "wrong password!")
-        page.click("button[type=submit]")
-    assert "bloqué" in page.text_content("#login-error")
-    page.goto(f"{portal['base']}/login")
+        _submit_login(page, base, account.email, "wrong password!")
+    _submit_login(page, base, account.email, account.password)   # the right password must wait too
+    assert "Trop de tentatives" in page.text_content("#login-error") and page.url.endswith("/login")
+    _submit_login(page, base, "nobody@intake.test", "x")
+    for _ in range(5):
+        _submit_login(page, base, "nobody@intake.test", "wrong password!")
+    assert "Trop de tentatives" in page.text_content("#login-error")   # unknown addresses read alike
+    admin_page.goto(f"{base}/admin/users")
+    admin_page.click(f"tr[data-email='{account.email}'] form[action$='/unblock'] button")
+    admin_page.wait_for_selector(".flash")
+    _login(page, base, account)
+    context.close()
+
+
+def test_logout_ends_the_session_even_for_a_copied_cookie(portal, chromium, tmp_path):
+    base, account = portal["base"], portal["accounts"]["agence"]
+    context = chromium.new_context()
+    page = context.new_page()
+    _login(page, base, account)
+    state = str(tmp_path / "copied.json")
+    context.storage_state(path=state)
+    page.click("form[action='/logout'] button")
+    page.wait_for_url(f"{base}/login")
+    thief = chromium.new_context(storage_state=state)
+    stolen = thief.new_page()
+    stolen.goto(f"{base}/queue")
+    assert stolen.url == f"{base}/login"
+    thief.close()
+    context.close()
+
+
+def test_change_ones_own_password(portal, chromium):
+    base, account = portal["base"], portal["accounts"]["changer"]
+    context = chromium.new_context()
+    page = context.new_page()
+    _login(page, base, account)
+    page.click("#account-link")
+    page.wait_for_url(f"{base}/account")
+    new = "plume ardoise cerisier 1987"
+    code = _next_code(account)
+    page.fill("input[name=current]", account.password)
+    page.fill("#password-form input[name=code]", code)
+    page.fill("#password-form input[name=password]", "aaaaaaaaaaaa")
+    page.fill("#password-form input[name=confirm]", "aaaaaaaaaaaa")
+    page.click("#password-form button[type=submit]")
+    assert "facile à deviner" in page.text_content("#account-error")
+    page.fill("input[name=current]", account.password)
+    page.fill("#password-form input[name=code]", code)            # a refused password did not use the code up
+    page.fill("#password-form input[name=password]", new)
+    page.fill("#password-form input[name=confirm]", new)
+    page.click("#password-form button[type=submit]")
+    page.wait_for_selector(".flash")
+    assert "Mot de passe modifié" in page.text_content(".flash")
+    page.click("form[action='/logout'] button")
+    account.password = new
+    _forget_codes(portal, account)
+    _login(page, base, account)
+    context.close()
+
+
+def _forget_codes(portal, account) -> None:
+    """Three logins in one minute would run out of fresh TOTP steps: let the next login use the current code."""
+    from outputs.portal_tables import User
+    with portal["store"].session() as session:
+        session.get(User, account.id).totp_last_counter = None
+    _login.uses[account.email] = 0
+
+
+def test_an_admin_ends_a_users_sessions(portal, chromium, admin_page):
+    base, account = portal["base"], portal["accounts"]["ended"]
+    context = chromium.new_context()
+    page = context.new_page()
+    _login(page, base, account)
+    admin_page.goto(f"{base}/admin/users")
+    admin_page.click(f"#end-sessions-{account.id}")
+    admin_page.wait_for_selector(".flash")
+    page.goto(f"{base}/queue")
+    assert page.url == f"{base}/login"
+    admin_page.goto(f"{base}/admin/audit")
+    assert "sessions_ended" in admin_page.text_content("#audit-table")
+    context.close()
+
+
+def test_reset_by_mailed_link_ends_a_copied_session(portal, chromium):
+    import re
+    base, account, sink = portal["base"], portal["accounts"]["forgetful"], portal["sink"]
+    before = chromium.new_context()
+    old = before.new_page()
+    _login(old, base, account)
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(f"{base}/password/forgot")
     page.fill("input[name=email]", account.email)
-    page.fill("input[name=password]", account.password)      # the right password no longer opens it
     page.click("button[type=submit]")
-    assert "bloqué" in page.text_content("#login-error")
-    assert page.url.endswith("/login")
+    page.wait_for_load_state()
+    for _ in range(50):
+        if sink.messages:
+            break
+        time.sleep(0.1)
+    link = re.search(r"http://127\.0\.0\.1:\d+/password/reset/[\w-]+", sink.messages[-1].get_content()).group(0)
+    assert link.startswith(base)
+    page.goto(link)
+    new = "girafe tambour orage 2031"
+    page.fill("input[name=password]", new)
+    page.fill("input[name=confirm]", new)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/login")
+    old.goto(f"{base}/queue")
+    assert old.url == f"{base}/login"                          # the session from before the reset is over
+    account.password = new
+    _login(page, base, account)
+    before.close()
     context.close()

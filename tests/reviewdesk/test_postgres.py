@@ -23,7 +23,7 @@ def pg_url(postgres_url):
 def test_review_path_on_postgresql(pg_url):
     from outputs.exporters import export
     from reviewdesk.app import create_app
-    app = create_app(pg_url, PortalSettings(secret_key="pg"))
+    app = create_app(pg_url, PortalSettings(secret_key="pg", allowed_hosts=["testserver"]))
     try:
         ids = add_demo_messages(app.state.store)
         admin = make_user(app, "admin@intake.test", is_admin=True)
@@ -42,6 +42,24 @@ def test_review_path_on_postgresql(pg_url):
         assert any(r["insured"]["postcode"] == "69003" and r["dossier_id"] for r in exported.values())
         other = next(i for i in ids if app.state.store.get_record(i)["channel"] == "allianz_cs2i")
         reviewer_client = login(TestClient(app, follow_redirects=False), reviewer)
-        assert reviewer_client.get(f"/records/{other}").status_code == 403
+        assert reviewer_client.get(f"/records/{other}").status_code == 404
+    finally:
+        app.state.store.close()
+
+
+def test_without_a_secret_key_postgresql_keeps_a_generated_secret_in_the_database(pg_url):
+    from sqlalchemy import select
+    from outputs.portal_tables import InstallationSecret
+    from reviewdesk import installation
+    from reviewdesk.app import create_app
+    settings = PortalSettings(allowed_hosts=["testserver"])          # no INTAKE_SECRET_KEY
+    app = create_app(pg_url, settings)
+    try:
+        with app.state.store.session() as session:
+            stored = session.scalars(select(InstallationSecret.value)).all()
+        assert len(stored) == 1 and len(stored[0]) >= 48
+        assert installation.resolve_secret(settings, pg_url, app.state.sessionmaker).value == stored[0]
+        admin = make_user(app, "admin@intake.test", is_admin=True)
+        login(TestClient(app, follow_redirects=False), admin)        # sessions and sealed TOTP on PostgreSQL
     finally:
         app.state.store.close()

@@ -51,7 +51,7 @@ def test_queue_filters_by_channel_reason_queue_and_age(admin_client, ids, store)
     assert listed("age=bogus") == set(ids)
 
 
-def test_reviewer_sees_only_their_channels_and_gets_403_elsewhere(app, ids, store):
+def test_reviewer_sees_only_their_channels_and_gets_404_elsewhere(app, ids, store):
     account = make_user(app, "agence@intake.test", channels=["allianz_agence"])
     client = login(TestClient(app, follow_redirects=False), account)
     agency = [i for i in ids if _channel_of(store, i) == "allianz_agence"]
@@ -59,9 +59,9 @@ def test_reviewer_sees_only_their_channels_and_gets_403_elsewhere(app, ids, stor
     page = client.get("/queue")
     assert f">{len(agency)}<" in page.text
     for record_id in other:
-        assert client.get(f"/records/{record_id}").status_code == 403
+        assert client.get(f"/records/{record_id}").status_code == 404   # as if it did not exist (issue 7)
         token = csrf_of(page.text)
-        assert client.post(f"/records/{record_id}/refuse", data={"reason": "Doublon", "csrf_token": token}).status_code == 403
+        assert client.post(f"/records/{record_id}/refuse", data={"reason": "Doublon", "csrf_token": token}).status_code == 404
     assert client.get(f"/records/{agency[0]}").status_code == 200
     assert client.get("/admin/users").status_code == 403
 
@@ -79,7 +79,7 @@ def test_head_office_sees_its_sub_teams_work(app, ids, store):
     worker = make_user(app, "lyon@intake.test", channels=["allianz_cs2i"], team_id=branch_id)
     boss = make_user(app, "siege@intake.test", channels=[], team_id=head_id)
     boss_client = login(TestClient(app, follow_redirects=False), boss)
-    assert boss_client.get(f"/records/{cs2i}").status_code == 403      # not yet the sub-team's work
+    assert boss_client.get(f"/records/{cs2i}").status_code == 404      # not yet the sub-team's work
     worker_client = login(TestClient(app, follow_redirects=False), worker)
     page = worker_client.get(f"/records/{cs2i}")
     worker_client.post(f"/records/{cs2i}/fields", data={"postcode": "69003", "csrf_token": csrf_of(page.text)})

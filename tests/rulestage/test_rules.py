@@ -101,8 +101,8 @@ def test_missing_claim_number(config):
 
 
 def test_broker_without_code_gets_000_and_no_reason(config):
-    body = ("Bonjour,\nMerci d'intervenir chez notre client M. Paul ROUX, 3 rue Haute 75001 Paris, bris de glace.\n"
-            "Sinistre n° C1234567\nCordialement,\nCabinet Roux courtage - ORIAS 12345678\n")
+    body = ("Bonjour,\nMerci d'intervenir chez notre client M. Paul ROUX, 3 rue Haute 75001 Paris, tél. 06 12 12 12 12, "
+            "bris de glace.\nSinistre n° C1234567\nCordialement,\nCabinet Roux courtage - ORIAS 12345678\n")
     e, d = run(config, body, sender="contact@roux-courtage.fr")
     assert e.channel == "allianz_courtage" and e.value("intermediary_code") == "000"
     assert d.decision == "auto_open"
@@ -157,7 +157,7 @@ def test_follow_up_is_attached(config):
 
 def test_automatic_mail_is_never_a_follow_up(config):
     e, d = run(config, "Je suis absent. Votre message concernant le sinistre B1234567 sera traité.",
-               subject="RE: ODM sinistre B1234567", automatic="out_of_office")
+               subject="RE: ODM sinistre B1234567", automatic="auto_replied")
     assert (d.decision, d.reasons) == ("ignore", ["not_mission_order"])
 
 
@@ -174,7 +174,10 @@ def test_newsletter_is_ignored(config):
 
 def test_threshold_comes_from_config(config):
     e = Extraction(document_type="mission_order", channel="allianz_c2s", peril="storm",
-                   fields={"claim_number": FieldValue(value="2026X1", confidence=0.7)})
+                   fields={"claim_number": FieldValue(value="2026X1", confidence=0.7),
+                           "order_number": FieldValue(value="55123", confidence=0.95),
+                           "last_name": FieldValue(value="ROUX", confidence=0.95),
+                           "phone": FieldValue(value="+33612121212", confidence=0.95)})
     msg = make_msg("x")
     assert decide(msg, e, config).reasons == ["low_confidence"]
     relaxed = config.model_copy(update={"rules": dict(config.section("rules"), trust_threshold=0.5)})
@@ -186,3 +189,26 @@ def test_an_unanswered_cause_box_is_no_statement(config, box):
     e, d = run(config, agency(f"Nature du sinistre : dégât des eaux\n{box}\nPlafond taché."))
     assert e.value("cause_repaired") is None
     assert d.reasons == ["dde_cause_not_confirmed_repaired"]
+
+
+@pytest.mark.parametrize("missing, reason", [("order_number", "missing_order_number"),
+                                             ("last_name", "missing_insured_contact"),
+                                             ("phone", "missing_insured_contact")])
+def test_required_fields_of_a_platform_order(config, missing, reason):
+    """DOMAIN.md: every order needs the claim, the insured's last name and a phone; C2S also its order number."""
+    values = {"claim_number": "2026X1", "order_number": "55123", "last_name": "ROUX", "phone": "+33612121212"}
+    del values[missing]
+    e = Extraction(document_type="mission_order", channel="allianz_c2s", peril="storm",
+                   fields={k: FieldValue(value=v, confidence=0.95) for k, v in values.items()})
+    d = decide(make_msg("x"), e, config)
+    assert (d.decision, d.reasons) == ("manual_review", [reason])
+
+
+def test_an_untrusted_sender_never_auto_opens(config):
+    fields = {k: FieldValue(value=v, confidence=0.95) for k, v in
+              {"claim_number": "2026X1", "order_number": "55123", "last_name": "ROUX", "phone": "+33612121212"}.items()}
+    e = Extraction(document_type="mission_order", channel="allianz_c2s", peril="storm", fields=fields)
+    assert decide(make_msg("x"), e, config).decision == "auto_open"
+    e.fields["sender_trust"] = FieldValue(value="untrusted", confidence=1.0, evidence="DMARC fail for allianz.fr")
+    d = decide(make_msg("x"), e, config)
+    assert (d.decision, d.reasons) == ("manual_review", ["low_confidence"])
