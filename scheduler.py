@@ -2,9 +2,11 @@
 
 `intake poll` runs one round now (`poll_once`); `intake run` runs them on APScheduler 3 with the review
 portal beside (`run_service`). Two guards keep one mailbox from being polled twice at once:
-`max_instances=1` per job inside a process, and a lease row in the database across processes (two
-`intake run` on two machines, or a `poll` started by hand while the service runs). The lease expires by
-itself when its holder dies, and is renewed while a long poll runs.
+`max_instances=1` per job inside a process, and a lease across processes (two `intake run` on two
+machines, or a `poll` started by hand while the service runs). The lease frees itself the moment its
+holder dies (a PostgreSQL session advisory lock, an flock beside the SQLite file: outputs/leases.py), so a
+restart right after a crash polls at once. A database outage pauses the jobs with back-off and one warning
+(intake/outage.py), and a poll that fails part-way still reports what it stored.
 
 After each poll the pending raws are read through the pure pipeline (`intake.ingest`), in Date order, a few
 at a time so SIGINT/SIGTERM stops after the current message. A raw whose reading failed is retried a few
@@ -23,6 +25,7 @@ from typing import Any, Iterator, Optional
 
 from foundation.errors import ExitCode, IntakeError
 from intake.ingest import ReadSummary, process_raw_ids
+from intake.outage import DatabaseHealth, is_database_error, short_error as _short
 from intake.mailboxes import FaxDirConfig, MailboxConfig, SourceSettings, Sources, load_sources
 
 log = logging.getLogger("intake.scheduler")
@@ -30,6 +33,7 @@ log = logging.getLogger("intake.scheduler")
 PROCESS_CHUNK = 10            # raws read between two looks at the stop flag
 MAX_ATTEMPTS = 3              # a raw that failed this many times stays `failed` (visible in `intake status`)
 REMINDER_INTERVAL_S = 300.0
+HEARTBEAT_S = 30.0            # how often a held lease checks it is still held
 
 
 class Service:
@@ -58,38 +62,44 @@ class Service:
         self._fax_pollers: dict[str, Any] = {}
         self._failures: dict[str, int] = {}
         self._not_before: dict[str, float] = {}
+        self.database = DatabaseHealth()
 
     # ----------------------------------------------------------------- leases
 
     @contextmanager
     def lease(self, name: str, ttl_s: float) -> Iterator[bool]:
-        """Hold the named lease for the block (renewed every ttl/3 by a thread); yields False if taken."""
-        if not self.store.acquire_lease(name, self.holder, ttl_s):
+        """Hold the named lease for the block; yields False if a live process holds it.
+
+        The lease frees itself when its holder dies (a PostgreSQL session advisory lock, an flock beside
+        the SQLite file: outputs/leases.py), so a restart after a crash polls at once. A thread checks every
+        HEARTBEAT_S that it is still held. Raises DatabaseError when the database cannot be reached."""
+        held = self.store.take_lease(name, self.holder, ttl_s)
+        if held is None:
             yield False
             return
         done = threading.Event()
 
-        def renew() -> None:
-            while not done.wait(ttl_s / 3):
+        def heartbeat() -> None:
+            lost = False
+            while not done.wait(min(HEARTBEAT_S, ttl_s / 3)):
                 try:
-                    if not self.store.acquire_lease(name, self.holder, ttl_s):
-                        log.error("lease lost while working", extra={"lease": name})
-                except Exception as error:  # noqa: BLE001 - keep working; the lease just expires
-                    log.warning("lease renewal failed", extra={"lease": name, "error": str(error)})
+                    alive = held.alive()
+                except Exception:  # noqa: BLE001 - a row lease whose renewal failed
+                    alive = False
+                if not alive and not lost and not done.is_set():
+                    lost = True
+                    log.error("lease lost while working", extra={"lease": name})
 
-        renewer = threading.Thread(target=renew, name=f"lease:{name}", daemon=True)
-        renewer.start()
+        beat = threading.Thread(target=heartbeat, name=f"lease:{name}", daemon=True)
+        beat.start()
         try:
             yield True
         finally:
             done.set()
-            renewer.join(5)
-            try:
-                self.store.release_lease(name, self.holder)
-            except Exception:  # noqa: BLE001 - it expires by itself
-                pass
+            beat.join(5)
+            held.release()
 
-    # ----------------------------------------------------------------- back-off per source
+    # ----------------------------------------------------------------- back-off per source, and the database
 
     def _due(self, key: str) -> bool:
         return time.monotonic() >= self._not_before.get(key, 0.0)
@@ -106,39 +116,62 @@ class Service:
         self._failures.pop(key, None)
         self._not_before.pop(key, None)
 
+    @contextmanager
+    def database_guard(self) -> Iterator[None]:
+        """Around each job: a database failure is one warning per outage and a back-off, not a traceback
+        per job; the first job that gets through again says so in one line."""
+        try:
+            yield
+        except Exception as error:
+            if not is_database_error(error):
+                raise
+            self.database.failed(error)
+        else:
+            self.database.answered()
+
     # ----------------------------------------------------------------- jobs
 
     def poll_mailbox(self, box: MailboxConfig) -> int:
-        """One poll of one mailbox under its lease; returns the number of new raws (0 when skipped)."""
+        """One poll of one mailbox under its lease; returns the number of new raws stored (0 when skipped),
+        also when the poll failed part-way."""
         return self.try_poll_mailbox(box) or 0
 
     def try_poll_mailbox(self, box: MailboxConfig) -> Optional[int]:
         """The poll; None when it could not run now because another thread or process is polling this mailbox
         (the IDLE watcher then tries again: its news must not be lost)."""
-        from intake.sources.imap import poll_mailbox
-
         key = f"imap:{box.authority()}"
-        if self.stop.is_set() or not self._due(key):
+        if self.stop.is_set() or not self._due(key) or not self.database.due():
             return 0
         lock = self._box_locks.setdefault(key, threading.Lock())  # interval job and IDLE watcher, one process
         if not lock.acquire(blocking=False):
             return None
+        progress: dict[str, Any] = {}
         try:
-            with self.lease(f"poll:{key}", ttl_s=max(120.0, 3 * box.interval_s)) as mine:
-                if not mine:
-                    log.info("mailbox is being polled by another process; skipped", extra={"mailbox": box.label})
-                    return None
-                try:
-                    results = poll_mailbox(box, self.store, self.state, stop=self.stop)
-                except Exception as error:  # noqa: BLE001 - logged, retried later with back-off
-                    self._failed(key, box.interval_s)
-                    log.error("mailbox poll failed", extra={"mailbox": box.label, "error": _short(error),
-                                                           "failures": self._failures[key]})
-                    return 0
+            with self.database_guard():
+                return self._poll_mailbox(box, key, progress)
+            return _stored(progress)
         finally:
             lock.release()
+
+    def _poll_mailbox(self, box: MailboxConfig, key: str, progress: dict[str, Any]) -> Optional[int]:
+        from intake.sources.imap import poll_mailbox
+
+        with self.lease(f"poll:{key}", ttl_s=max(120.0, 3 * box.interval_s)) as mine:
+            if not mine:
+                log.info("mailbox is being polled by another process; skipped", extra={"mailbox": box.label})
+                return None
+            try:
+                poll_mailbox(box, self.store, self.state, stop=self.stop, progress=progress)
+            except Exception as error:  # noqa: BLE001 - logged, retried later with back-off
+                if is_database_error(error):
+                    raise
+                self._failed(key, box.interval_s)
+                log.error("mailbox poll failed", extra={"mailbox": box.label, "error": _short(error),
+                                                       "stored": _stored(progress),
+                                                       "failures": self._failures[key]})
+                return _stored(progress)
         self._succeeded(key)
-        return sum(r.stored for r in results)
+        return _stored(progress)
 
     def on_idle_news(self, box: MailboxConfig) -> bool:
         """An IDLE watcher saw new mail: poll that mailbox now and read what came. False = try again."""
@@ -170,22 +203,29 @@ class Service:
         poller = self._fax_pollers.get(fax.path)
         if poller is None:
             poller = self._fax_pollers[fax.path] = FaxPoller(fax, self.store, self.state, stop=self.stop)
-        if self.stop.is_set() or not self._due(poller.key):
+        if self.stop.is_set() or not self._due(poller.key) or not self.database.due():
             return 0
+        from intake.sources.fax import FaxResult
+        progress = FaxResult(key=poller.key)
+        with self.database_guard():
+            return self._poll_fax(fax, poller, progress)
+        return progress.stored
+
+    def _poll_fax(self, fax: FaxDirConfig, poller: Any, progress: Any) -> int:
         with self.lease(f"poll:{poller.key}", ttl_s=max(120.0, 3 * fax.interval_s)) as mine:
             if not mine:
                 return 0
             try:
-                result = poller.poll()
+                result = poller.poll(progress)
                 self.state.polled(poller.key, "; ".join(result.errors) or None)
             except Exception as error:  # noqa: BLE001
+                if is_database_error(error):
+                    raise
                 self._failed(poller.key, fax.interval_s)
-                log.error("fax folder poll failed", extra={"folder": fax.path, "error": _short(error)})
-                try:
-                    self.state.polled(poller.key, _short(error))
-                except Exception:  # noqa: BLE001 - the database may be what failed
-                    pass
-                return 0
+                log.error("fax folder poll failed", extra={"folder": fax.path, "error": _short(error),
+                                                           "stored": progress.stored})
+                self.state.polled(poller.key, _short(error))
+                return progress.stored
         self._succeeded(poller.key)
         return result.stored
 
@@ -203,29 +243,33 @@ class Service:
         Only one thread per process reads at a time (others return at once), and only one process per
         database (a lease), so a raw is never read twice concurrently."""
         total = ReadSummary()
-        if not self._process_lock.acquire(blocking=False):
+        if not self.database.due() or not self._process_lock.acquire(blocking=False):
             return total
         try:
-            with self.lease("process-pending", ttl_s=600.0) as mine:
-                if not mine:
-                    return total
-                budget = limit if limit is not None else self.settings.process_limit
-                retried: set[int] = set()
-                while budget > 0 and not self.stop.is_set():
-                    ids = self.store.pending_raw_ids(limit=min(PROCESS_CHUNK, budget))
-                    if not ids:
-                        ids = [i for i in self._retryable() if i not in retried][:min(PROCESS_CHUNK, budget)]
-                        retried.update(ids)
-                    if not ids:
-                        break
-                    done = process_raw_ids(self.store, self.executor().map, ids)
-                    budget -= len(ids)
-                    total.add(done)
+            with self.database_guard():
+                self._process_pending(limit, total)
         finally:
             self._process_lock.release()
         if total.processed or total.failed:
             log.info("messages read", extra=total.as_dict())
         return total
+
+    def _process_pending(self, limit: Optional[int], total: "ReadSummary") -> None:
+        with self.lease("process-pending", ttl_s=600.0) as mine:
+            if not mine:
+                return
+            budget = limit if limit is not None else self.settings.process_limit
+            retried: set[int] = set()
+            while budget > 0 and not self.stop.is_set():
+                ids = self.store.pending_raw_ids(limit=min(PROCESS_CHUNK, budget))
+                if not ids:
+                    ids = [i for i in self._retryable() if i not in retried][:min(PROCESS_CHUNK, budget)]
+                    retried.update(ids)
+                if not ids:
+                    break
+                done = process_raw_ids(self.store, self.executor().map, ids)
+                budget -= len(ids)
+                total.add(done)
 
     def _retryable(self) -> list[int]:
         return self.store.retryable_raw_ids(max_attempts=MAX_ATTEMPTS, limit=100)
@@ -247,15 +291,19 @@ class Service:
         from intake.sms import gateway_from_env
 
         settings = followup_settings(load_config(self.config_path))
-        with self.lease("reminders", ttl_s=300.0) as mine:
-            if not mine:
-                return 0
-            gateway = gateway_from_env()
-            try:
-                taken = FollowupEngine(self.store, settings, gateway).run(stop=self.stop)
-            finally:
-                if gateway is not None:
-                    gateway.close()
+        if not self.database.due():
+            return 0
+        taken = 0
+        with self.database_guard():
+            with self.lease("reminders", ttl_s=300.0) as mine:
+                if not mine:
+                    return 0
+                gateway = gateway_from_env()
+                try:
+                    taken = FollowupEngine(self.store, settings, gateway).run(stop=self.stop)
+                finally:
+                    if gateway is not None:
+                        gateway.close()
         if taken:
             log.info("follow-up steps taken", extra={"steps": taken})
         return taken
@@ -267,12 +315,15 @@ class Service:
         if self._webhooks is None:
             from foundation.config import load_config
             self._webhooks = WebhookWorker(self.store, webhook_settings(load_config(self.config_path)))
-        if not self._webhooks.targets:
+        if not self._webhooks.targets or not self.database.due():
             return 0
-        with self.lease("webhooks", ttl_s=max(120.0, 3 * self._webhooks.settings.timeout_s)) as mine:
-            if not mine:
-                return 0
-            return self._webhooks.run_round(stop=self.stop).delivered
+        delivered = 0
+        with self.database_guard():
+            with self.lease("webhooks", ttl_s=max(120.0, 3 * self._webhooks.settings.timeout_s)) as mine:
+                if not mine:
+                    return 0
+                delivered = self._webhooks.run_round(stop=self.stop).delivered
+        return delivered
 
     def close(self) -> None:
         if self._reader is not None:
@@ -285,9 +336,9 @@ class Service:
         self.store.close()
 
 
-def _short(error: BaseException) -> str:
-    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
-    return f"{type(error).__name__}: {text}"[:500]
+def _stored(progress: dict[str, Any]) -> int:
+    return sum(result.stored for result in progress.values())
+
 
 
 # --------------------------------------------------------------------------- entry points
@@ -304,6 +355,8 @@ def poll_once(database_url: str, config_path: Optional[str] = None, *, process: 
         new = service.poll_all()
         summary = service.process_pending() if process else None
         log.info("poll done", extra={"new": new, **(summary.as_dict() if summary else {})})
+        if service.database.down:
+            return ExitCode.database
         return ExitCode.mailbox if service._failures else ExitCode.ok
     finally:
         service.close()

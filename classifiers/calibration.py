@@ -17,7 +17,7 @@ from typing import Any, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from foundation.config import section_view
+from foundation.config import register_section, section_view
 from foundation.models import Extraction
 
 Curve = list[tuple[float, float]]
@@ -46,6 +46,9 @@ class CalibrationSettings(BaseModel):
 
     def curve(self, name: str) -> Curve:
         return self.fields.get(name) or self.default
+
+
+register_section("calibration", CalibrationSettings)
 
 
 def _check(curve: Curve, name: str) -> None:

@@ -7,10 +7,10 @@ import re
 from datetime import date, datetime
 from typing import Any, Optional
 
-from classifiers import flags, kinds, ner, party, references, trust
+from classifiers import flags, insured, kinds, ner, references, trust
 from classifiers.dates_amounts import find_amounts, find_dates
 from classifiers.settings import Compiled, classifier_settings, fold
-from classifiers.text import Hit, Segment, labelled, line_bounds, segments_of
+from classifiers.text import Hit, Segment, field_value, labelled, line_bounds, segments_of
 from foundation.models import Extraction, FieldValue, ParsedMessage, Signal
 
 _KIND_RANK = {"form": 0, "body": 1, "subject": 2}
@@ -22,10 +22,7 @@ def warm_up(config: Any) -> None:
     ner.load()
 
 
-def _fv(hit: Hit, value: Any = None) -> FieldValue:
-    seg = hit.segment
-    return FieldValue(value=hit.value if value is None else value, confidence=round(min(1.0, max(0.0, hit.confidence)), 3),
-                      evidence=(hit.evidence or None) and hit.evidence[:300], part=seg.part, page=seg.page)
+_fv = field_value
 
 
 def _ref_date(msg: ParsedMessage) -> date:
@@ -220,25 +217,6 @@ def _amount(segs: list[Segment], cs: Compiled) -> Optional[FieldValue]:
     return None
 
 
-# ----------------------------------------------------------------------------------------- names (NER fallback)
-def _ner_name(segs: list[Segment], cs: Compiled) -> Optional[Hit]:
-    c = cs.s.confidence
-    for seg in segs:
-        if seg.kind != "body":
-            continue
-        end = seg.quote_start if seg.quote_start > 0 else len(seg.text)
-        if seg.signatures:
-            end = min(end, min(a for a, _ in seg.signatures))
-        for text, a, e in ner.persons(seg.text[:end]):
-            before = seg.folded[max(0, a - 80):a]
-            if cs.insured_context is None or not cs.insured_context.search(before):
-                continue
-            person = party.parse_person(text, cs)
-            if person:
-                return Hit(person, c.guessed, text, seg, a, 3)
-    return None
-
-
 # ----------------------------------------------------------------------------------------- classify
 def classify(msg: ParsedMessage, config: Any) -> Extraction:
     cs = classifier_settings(config)
@@ -327,7 +305,7 @@ def classify(msg: ParsedMessage, config: Any) -> Extraction:
             fields["intermediary_code"] = _fv(codes[0])
 
     if doc_type != "other":
-        _insured(msg, segs, cs, fields)
+        insured.read(msg, segs, cs, fields)
         ref = _ref_date(msg)
         loss = _loss_date(segs, cs, ref)
         if loss:
@@ -368,31 +346,3 @@ def _clear_channel(signals: list[Signal]) -> bool:
         if s.name == "channel" and ("sender" in s.detail) and s.weight >= 3 and ("text '" in s.detail or "subject '" in s.detail):
             return True
     return False
-
-
-def _insured(msg: ParsedMessage, segs: list[Segment], cs: Compiled, fields: dict[str, FieldValue]) -> None:
-    names = party.name_hits(segs, cs)
-    hit = names[0] if names else _ner_name(segs, cs)
-    if hit is not None and isinstance(hit.value, dict):
-        for key in ("civility", "last_name", "first_name"):
-            if hit.value.get(key):
-                fields[key] = _fv(hit, hit.value[key])
-    civ = party.civility_hits(segs, cs)
-    if civ and "civility" not in fields:
-        fields["civility"] = _fv(civ[0])
-    phones = party.phone_hits(segs, cs)
-    if phones:
-        phones.sort(key=lambda h: h.tier)
-        fields["phone"] = _fv(phones[0])
-    emails = party.email_hits(segs, cs, msg.sender)
-    if emails:
-        fields["email"] = _fv(emails[0])
-    addresses = party.address_hits(segs, cs)
-    if addresses:
-        best = addresses[0]
-        for key in ("street", "postcode", "city"):
-            if best.value.get(key):
-                fields[key] = _fv(best, best.value[key])
-    for key, h in party.labelled_postcode_city(segs, cs).items():
-        if key not in fields:
-            fields[key] = _fv(h)

@@ -12,7 +12,7 @@ from typing import Any, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from foundation.config import section_view
+from foundation.config import register_section, section_view
 
 FLAGS = re.IGNORECASE | re.MULTILINE
 
@@ -88,7 +88,7 @@ def compile_any(patterns: list[str]) -> Optional[re.Pattern[str]]:
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="ignore", arbitrary_types_allowed=True)
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
 
 
 class ChannelProfile(_Model):
@@ -181,6 +181,34 @@ class Confidence(_Model):
     ocr_word_low: float = 0.3    # a key value whose OCR words are read under this is not trusted (classifiers.ocr_doubt)
 
 
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class HeaderFields(_Strict):
+    """The field names of a forwarded message's header lines ("De :", "Envoyé :", "Objet :"), per field."""
+    from_: list[str] = Field(default_factory=list, alias="from")
+    date: list[str] = Field(default_factory=list)
+    subject: list[str] = Field(default_factory=list)
+    to: list[str] = Field(default_factory=list)
+
+
+class StructureSettings(_Strict):
+    forward_markers: list[str] = Field(default_factory=list)
+    quote_intro: list[str] = Field(default_factory=list)
+    header_fields: HeaderFields = Field(default_factory=HeaderFields)
+    disclaimer: list[str] = Field(default_factory=list)
+    greetings: list[str] = Field(default_factory=list)
+
+
+class RolesSettings(_Strict):
+    insured_cues: list[str] = Field(default_factory=list)
+    third_party_cues: list[str] = Field(default_factory=list)
+    expert_cues: list[str] = Field(default_factory=list)
+    platform_cues: list[str] = Field(default_factory=list)
+    prose_address_cues: list[str] = Field(default_factory=list)
+
+
 class ClassifierSettings(_Model):
     channels: dict[str, ChannelProfile] = Field(default_factory=dict)
     document_types: DocumentTypes = Field(default_factory=DocumentTypes)
@@ -206,6 +234,11 @@ class ClassifierSettings(_Model):
     confidence: Confidence = Field(default_factory=Confidence)
     ocr_checked_fields: list[str] = Field(default_factory=list)  # key fields matched back to their OCR words
     trust: TrustSettings = Field(default_factory=TrustSettings)
+    structure: StructureSettings = Field(default_factory=StructureSettings)
+    roles: RolesSettings = Field(default_factory=RolesSettings)
+
+
+register_section("classifiers", ClassifierSettings)
 
 
 class Compiled:
@@ -258,6 +291,21 @@ class Compiled:
             re.IGNORECASE)
         self.brand_domains = [compile_pattern(p) for p in s.trust.brand_domains]
         self.internal_domains = [compile_pattern(p) for p in s.trust.internal_domains]
+        st, ro = s.structure, s.roles
+        self.forward_marker = compile_any(st.forward_markers)
+        self.quote_intro = compile_any(st.quote_intro)
+        hf = st.header_fields
+        self.header_field = {name: re.compile(r"^[ \t>]*(?:\*\*?)?(?:" + "|".join(fold(p) for p in pats) + r")\s*(?:\*\*?)?\s*:\s*",
+                                              re.IGNORECASE) for name, pats in
+                             (("from", hf.from_), ("date", hf.date), ("subject", hf.subject), ("to", hf.to)) if pats}
+        self.disclaimer = compile_any(st.disclaimer)
+        self.greeting = re.compile(r"^[ \t>]*(?:" + "|".join(fold(p) for p in st.greetings) + r")\b[ \t,]*",
+                                   re.IGNORECASE) if st.greetings else None
+        self.insured_cue = compile_any(ro.insured_cues)
+        self.third_party_cue = compile_any(ro.third_party_cues)
+        self.expert_cue = compile_any(ro.expert_cues)
+        self.platform_cue = compile_any(ro.platform_cues)
+        self.prose_address_cue = compile_any(ro.prose_address_cues)
         self.particles = sorted((p.lower() for p in s.name_particles), key=len, reverse=True)
 
 

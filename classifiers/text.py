@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator, Optional
 
 from classifiers.settings import Compiled, fold
-from foundation.models import ParsedMessage, Word
+from classifiers.structure import MailHeader, Structure, split_body
+from foundation.models import FieldValue, ParsedMessage, Word
 
 _LINE_END = re.compile(r"\n")
 
@@ -26,6 +27,8 @@ class Segment:
     kind: str = "body"                 # subject | body | form
     quote_start: int = -1              # offset where quoted history starts (-1: none)
     signatures: list[tuple[int, int]] = field(default_factory=list)
+    structure: Optional[Structure] = None   # cover note, forwarded/quoted messages, signatures (body kinds only)
+    attached_mail: bool = False             # the body of a forwarded message/rfc822 (or .msg) attachment
 
     def in_signature(self, pos: int) -> bool:
         return any(a <= pos < b for a, b in self.signatures)
@@ -47,6 +50,13 @@ class Hit:
     segment: Segment
     start: int
     tier: int = 0          # 0: strong label, 1: weak label, 2: unlabelled
+
+
+def field_value(hit: Hit, value: object = None) -> FieldValue:
+    """A hit as the field value stored in the extraction (its part and page as evidence)."""
+    seg = hit.segment
+    return FieldValue(value=hit.value if value is None else value, confidence=round(min(1.0, max(0.0, hit.confidence)), 3),
+                      evidence=(hit.evidence or None) and hit.evidence[:300], part=seg.part, page=seg.page)
 
 
 def _locate_blocks(seg: Segment, cs: Compiled) -> None:
@@ -296,6 +306,12 @@ def segments_of(msg: ParsedMessage, cs: Compiled) -> list[Segment]:
             seg = Segment(doc.name, page.number if not doc.is_body else None, text, fold(text).replace("_", " "),
                           ocr_conf=page.ocr_confidence if page.ocr else None, kind=kind)
             _locate_blocks(seg, cs)
+            if kind == "body":
+                seg.attached_mail = not doc.is_body and doc.name != "body"
+                header = MailHeader(from_name=doc.forwarded_sender_name, from_addr=doc.forwarded_sender,
+                                    subject=doc.forwarded_subject) if seg.attached_mail else \
+                    MailHeader(from_name=msg.sender_name, from_addr=msg.sender, subject=msg.subject)
+                seg.structure = split_body(seg.text, seg.folded, cs, header)
             out.append(seg)
     return out
 

@@ -67,6 +67,7 @@ class Document(BaseModel):
     # forwarded / attached mail headers, when this document is the body of a message/rfc822 part
     forwarded_subject: Optional[str] = None
     forwarded_sender: Optional[str] = None
+    forwarded_sender_name: Optional[str] = None   # the display name of the attached mail's From
     forwarded_date: Optional[datetime] = None
 
     @property

@@ -25,7 +25,7 @@ def samples_folder() -> Optional[Path]:
     return None
 
 
-def load_samples(database_url: str, out: TextIO) -> None:
+def load_samples(database_url: str, out: TextIO) -> Optional[dict]:
     """Ingest the bundled samples (idempotent); synthetic messages when the samples are not there."""
     folder = samples_folder()
     if folder is not None:
@@ -34,16 +34,20 @@ def load_samples(database_url: str, out: TextIO) -> None:
         except ImportError:
             folder = None
     if folder is not None:
+        from intake.progress import table
         print(f"Lecture des exemples de {folder} …", file=out)
         summary = ingest_paths([str(folder)], database_url, workers=1)
-        print(f"  {summary.as_dict()}", file=out)
-        return
+        table(out, "  messages", {"lus": summary.processed, "déjà lus": summary.skipped, "échecs": summary.failed},
+              ordered=True)
+        table(out, "  décisions", dict(summary.decisions))
+        return summary.as_dict()
     from outputs.store import Store
     from reviewdesk.sampledata import add_demo_messages
     with Store(database_url) as store:
         if store.counts()["records"] == 0:
             add_demo_messages(store)
             print("Exemples absents : quelques messages synthétiques ajoutés.", file=out)
+    return None
 
 
 def ensure_demo_user(database_url: str) -> tuple[str, str]:
@@ -64,13 +68,21 @@ def ensure_demo_user(database_url: str) -> tuple[str, str]:
 
 
 def run_demo(database_url: str, host: str = "127.0.0.1", port: int = 8000, serve: bool = True,
-             out: TextIO = sys.stdout) -> int:
+             out: TextIO = sys.stdout, as_json: bool = False) -> int:
+    import io
+    import json
+
     from outputs.db import upgrade
     upgrade(database_url)
-    load_samples(database_url, out)
+    samples = load_samples(database_url, io.StringIO() if as_json else out)
     password, secret = ensure_demo_user(database_url)
     uri = security.provisioning_uri(secret, DEMO_EMAIL)
-    print(f"""
+    if as_json:
+        print(json.dumps({"url": f"http://{host}:{port}/login", "email": DEMO_EMAIL, "password": password,
+                          "totp_secret": secret, "database": database_url, "samples": samples},
+                         ensure_ascii=False), file=out, flush=True)
+    else:
+        print(f"""
 Portail de revue : http://{host}:{port}/login
   e-mail        : {DEMO_EMAIL}
   mot de passe  : {password}

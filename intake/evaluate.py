@@ -194,7 +194,7 @@ def locate(paths: Iterable[str]) -> tuple[list[str], dict[str, dict]]:
 
 
 def run(paths: Iterable[str], config_path: Optional[str] = None, workers: Optional[int] = None,
-        raw_confidence: bool = False) -> tuple[list[dict], dict[str, dict]]:
+        raw_confidence: bool = False, progress: bool = False) -> tuple[list[dict], dict[str, dict]]:
     """The records `intake extract` would print for these paths, and the expected records.
     `raw_confidence`: with calibration off, so the confidences are the classifiers' own (for fitting)."""
     from foundation.config import Config, load_config
@@ -206,8 +206,13 @@ def run(paths: Iterable[str], config_path: Optional[str] = None, workers: Option
     config = load_config(config_path)
     if raw_confidence:
         config = Config.model_validate({**config.model_dump(exclude={"source_path"}), "calibration": {"enabled": False}})
-    with Executor(config, workers=default_workers() if workers is None else workers) as executor:
-        records = [done.record for done in executor.map(read_tasks(inputs))]
+    from intake.progress import Progress
+    records = []
+    with Executor(config, workers=default_workers() if workers is None else workers) as executor, \
+            Progress("eval", len(inputs), enabled=progress) as shown:
+        for done in executor.map(read_tasks(inputs)):
+            records.append(done.record)
+            shown.advance()
     return [r.to_json_dict() for r in route_batch(records)], expected
 
 
@@ -259,12 +264,13 @@ def print_table(report: Report, out: TextIO) -> None:
 
 
 def evaluate_main(paths, config_path: Optional[str] = None, workers: Optional[int] = None,
-                  as_json: bool = False, calibrate_to: Optional[str] = None) -> int:
+                  as_json: bool = False, calibrate_to: Optional[str] = None, progress: bool = False) -> int:
     """Print the evaluation table (or JSON) and the reliability table. Returns 0: the command reports, the
     tests decide. `calibrate_to`: fit the calibration curves on raw confidences and write them there."""
     from intake import calibration
 
-    records, expected = run(paths or ["samples"], config_path, workers, raw_confidence=bool(calibrate_to))
+    records, expected = run(paths or ["samples"], config_path, workers, raw_confidence=bool(calibrate_to),
+                            progress=progress)
     report = compare(records, expected)
     validate(records, report)
     obs = calibration.observations(records, expected)

@@ -24,6 +24,7 @@ from typing import Any, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from foundation.config import register_section
 from foundation.errors import ConfigError
 from intake.sms import SmsGateway, mobile_e164
 
@@ -69,6 +70,9 @@ class FollowupSettings(BaseModel):
 
     def phones_for(self, channel: Optional[str]) -> ChannelPhones:
         return self.phones.get(channel or "") or self.phones["default"]
+
+
+register_section("followup", FollowupSettings)
 
 
 def followup_settings(config: Any) -> FollowupSettings:

@@ -76,9 +76,12 @@ def store_tasks(store, tasks: Iterable[Task], kind: str = "file", mailbox: Optio
     return StoredTasks(todo, new, known)
 
 
-def process_raw_ids(store, processor: Processor, raw_ids: list[int]) -> ReadSummary:
-    """Read the given raws (in the order given) and save each result; one failure does not stop the run."""
+def process_raw_ids(store, processor: Processor, raw_ids: list[int], watch: Any = None) -> ReadSummary:
+    """Read the given raws (in the order given) and save each result; one failure does not stop the run.
+    `watch` (intake.progress.IngestWatch): told the count, then each record read with its stored decision."""
     summary = ReadSummary()
+    if watch is not None:
+        watch.begin(len(raw_ids))
 
     def tasks() -> Iterator[Task]:
         for raw_id in raw_ids:
@@ -96,12 +99,16 @@ def process_raw_ids(store, processor: Processor, raw_ids: list[int]) -> ReadSumm
             except DatabaseError:
                 raise  # the database itself is gone: stop; every raw not processed stays to read again
             summary.failed += 1
+            if watch is not None:
+                watch.read(done.record, "failed")
             continue
         summary.processed += 1
         decision = saved.decision
         summary.decisions[decision] += 1
         record = done.record
-        log.info("message read", extra={"raw_id": raw_id, "uri": record.source.uri,
+        if watch is not None:
+            watch.read(record, decision)
+        log.log(logging.DEBUG if watch is not None else logging.INFO, "message read", extra={"raw_id": raw_id, "uri": record.source.uri,
                                         "message_id": record.source.message_id, "channel": record.channel,
                                         "decision": decision, "reasons": ",".join(record.reasons)})
     return summary
@@ -114,17 +121,18 @@ def process_pending(store, executor, limit: int = 100, include_failed: bool = Fa
     return process_raw_ids(store, processor, raw_ids)
 
 
-def ingest_tasks(store, tasks: Iterable[Task], processor: Processor, kind: str = "file") -> IngestSummary:
+def ingest_tasks(store, tasks: Iterable[Task], processor: Processor, kind: str = "file",
+                 watch: Any = None) -> IngestSummary:
     """Store the tasks, then read and route those not yet processed (and earlier failures), in Date order."""
     stored, new, known = store_tasks(store, tasks, kind=kind)
     todo = store.pending_raw_ids(limit=0, include_failed=True, among=stored)
     summary = IngestSummary(messages=len(stored), new=new, skipped=len(stored) - len(todo), already_stored=known)
-    summary.add(process_raw_ids(store, processor, todo))
+    summary.add(process_raw_ids(store, processor, todo, watch=watch))
     return summary
 
 
 def ingest_paths(paths: list[str], database_url: str, config_path: Optional[str] = None,
-                 workers: int = 1) -> IngestSummary:
+                 workers: int = 1, watch: Any = None) -> IngestSummary:
     """`intake ingest PATH... --database URL`: returns a summary (messages, new, skipped, per decision...)."""
     from foundation.config import load_config
     from intake.executor import Executor
@@ -135,6 +143,6 @@ def ingest_paths(paths: list[str], database_url: str, config_path: Optional[str]
     store = Store(database_url)
     try:
         with Executor(config, workers=workers) as executor:
-            return ingest_tasks(store, read_tasks(paths), executor.map)
+            return ingest_tasks(store, read_tasks(paths), executor.map, watch=watch)
     finally:
         store.close()

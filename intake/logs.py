@@ -30,7 +30,14 @@ class KeyValueFormatter(logging.Formatter):
         return line
 
 
-def setup_logging(verbose: bool = False) -> None:
+# Libraries that log at DEBUG/INFO what only their developers need (Pillow dumps every TIFF tag at DEBUG):
+# kept at WARNING unless -vv asks for them.
+QUIET_LOGGERS = ("PIL", "pdfminer", "pypdf", "fontTools", "urllib3", "httpx", "httpcore", "asyncio", "multipart",
+                 "python_multipart", "passlib", "kombu", "amqp", "chardet", "charset_normalizer",
+                 "extract_msg", "olefile", "matplotlib", "spacy", "filelock", "watchfiles", "sqlalchemy")
+
+
+def setup_logging(verbose: int | bool = False) -> None:
     from intake.settings import get_settings
     settings = get_settings()
     handler = logging.StreamHandler(sys.stderr)
@@ -38,5 +45,8 @@ def setup_logging(verbose: bool = False) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.DEBUG if verbose else getattr(logging, settings.log_level.upper(), logging.INFO))
+    if int(verbose) < 2:
+        for name in QUIET_LOGGERS:
+            logging.getLogger(name).setLevel(logging.WARNING)
     if not verbose:  # migrations say what they do at INFO on every start: only worth reading when asked
         logging.getLogger("alembic").setLevel(logging.WARNING)

@@ -170,16 +170,28 @@ def load_sources(config_path: Optional[str] = None) -> Sources:
     if settings.fax_dirs:
         text = settings.fax_dirs.strip()
         raw_fax += _fax_items(_json_list(text, "FAX_DIRS") if text.startswith("[") else text)
-    mailboxes = [_validated(MailboxConfig, item, f"mailbox #{n}", settings) for n, item in enumerate(raw_mail, 1)]
-    faxes = [_validated(FaxDirConfig, item, f"fax folder #{n}", settings) for n, item in enumerate(raw_fax, 1)]
+    marks = getattr(config, "_marks", None) or {}
+    mail_yaml = len(config.section("mailboxes") or [])
+    fax_yaml = len(_fax_items(config.section("fax_dirs") or []))
+    mailboxes = [_validated(MailboxConfig, item, f"mailbox #{n}", settings,
+                            ("mailboxes", n - 1) if n <= mail_yaml else None, marks)
+                 for n, item in enumerate(raw_mail, 1)]
+    faxes = [_validated(FaxDirConfig, item, f"fax folder #{n}", settings,
+                        ("fax_dirs", n - 1) if n <= fax_yaml else None, marks)
+             for n, item in enumerate(raw_fax, 1)]
     return Sources(mailboxes=mailboxes, fax_dirs=faxes)
 
 
-def _validated(model, item: Any, label: str, settings: "SourceSettings"):
-    """One mailbox or fax folder entry, checked; the environment's poll interval wins over the entry's."""
+def _validated(model, item: Any, label: str, settings: "SourceSettings", at: Optional[tuple] = None,
+               marks: Optional[dict] = None):
+    """One mailbox or fax folder entry, checked; the environment's poll interval wins over the entry's.
+    `at`: where the entry sits in the YAML (("mailboxes", 0)), so errors name its file and line."""
+    from foundation.yamlmarks import explain
     try:
         source = model.model_validate(item)
     except ValidationError as error:
+        if at is not None and marks:
+            raise ConfigError(f"{label}: " + "; ".join(explain(error, model, at, marks))) from None
         raise ConfigError(f"{label}: " + _errors(error)) from None
     if settings.poll_interval_s:
         source.interval_s = settings.poll_interval_s

@@ -39,7 +39,7 @@ def collect(store: Any) -> dict[str, Any]:
     return {**counts, "sources": store.mailbox_states(), "failures": [f._asdict() for f in failures]}
 
 
-def print_status(database_url: str, out: TextIO) -> int:
+def print_status(database_url: str, out: TextIO, as_json: bool = False) -> int:
     from outputs.store import Store
 
     store = Store(database_url, upgrade=False)
@@ -47,6 +47,10 @@ def print_status(database_url: str, out: TextIO) -> int:
         data = collect(store)
     finally:
         store.close()
+    if as_json:
+        import json
+        out.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")
+        return ExitCode.ok
     out.write(f"messages stored: {data['raw_messages']}   records: {data['records']}\n")
     _table(out, "raw messages by status", data["raw_status"])
     _table(out, "records by decision", data["decisions"])

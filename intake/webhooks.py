@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from foundation.config import register_section
 from foundation.errors import ConfigError
 from intake.mailboxes import is_loopback
 from intake.sources.imap import backoff_delay
@@ -78,6 +79,9 @@ class WebhookSettings(BaseModel):
     backoff_cap_s: float = Field(default=3600.0, ge=0)
     max_attempts: int = Field(default=25, ge=1)
     batch: int = Field(default=100, ge=1)
+
+
+register_section("webhooks", WebhookSettings)
 
 
 def webhook_settings(config: Any) -> WebhookSettings:

@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from foundation.errors import DatabaseError, IntakeError
-from outputs.db import READ_ONLY, _short, describe, make_engine, upgrade_engine
+from outputs.db import READ_ONLY, describe, explain, make_engine, upgrade_engine
 from outputs.outbox import add_outbox_event, publishable
 from outputs.tables import Event, RecordRow, now_utc
 
@@ -83,7 +83,7 @@ class StoreBase:
             raise
         except DBAPIError as error:
             session.rollback()
-            raise DatabaseError(f"database {describe(self.url)}: {_short(error)}") from error
+            raise DatabaseError(f"database {describe(self.url)}: {explain(error, self.url)}") from error
         except BaseException:
             session.rollback()
             raise

@@ -11,6 +11,7 @@ from an installed package without an ini file.
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Optional
 
@@ -129,7 +130,8 @@ def upgrade_engine(engine: Engine) -> None:
             config.attributes["connection"] = conn
             command.upgrade(config, "heads")
     except (OperationalError, DBAPIError) as error:
-        raise DatabaseError(f"cannot upgrade database {describe(str(engine.url))}: {_short(error)}") from error
+        url = engine.url.render_as_string(hide_password=False)
+        raise DatabaseError(f"cannot upgrade database {describe(url)}: {explain(error, url)}") from error
 
 
 def upgrade(url: str) -> None:
@@ -151,6 +153,37 @@ def current_revision(url: str) -> Optional[str]:
     finally:
         engine.dispose()
     return ",".join(sorted(heads)) or None
+
+
+def storage_hint(url: str) -> str:
+    """Why a SQLite file may fail to write, said plainly: read-only file system, full disk, no permission.
+    Empty for other databases (and when nothing looks wrong)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return ""
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:" \
+            or database.startswith("file:"):
+        return ""
+    folder = Path(database).expanduser().resolve().parent
+    try:
+        st = os.statvfs(folder)
+    except OSError:
+        return ""
+    if st.f_flag & os.ST_RDONLY:
+        return f" (the folder {folder} is on a read-only file system)"
+    free = st.f_bavail * st.f_frsize
+    if free < 1_000_000:
+        return f" (the disk holding {folder} is full: {free} bytes free)"
+    if not os.access(folder, os.W_OK):
+        return f" (the folder {folder} is not writable)"
+    return ""
+
+
+def explain(error: Exception, url: str) -> str:
+    """The driver's first line, and what is wrong with the storage when that is the cause."""
+    return _short(error) + storage_hint(url)
 
 
 def _short(error: Exception) -> str:

@@ -19,6 +19,7 @@ from sqlalchemy import Engine, Table, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from outputs.base import StoreBase
+from outputs.leases import LeaseLock, advisory_lock, file_lock, os_locks_available, sqlite_file
 from outputs.tables import Lease, MailboxState, now_utc, utc
 
 ERROR_MAX = 500
@@ -138,6 +139,23 @@ class MailboxRoom(StoreBase):
             return True
         except IntegrityError:
             return False
+
+    def take_lease(self, name: str, holder: str, ttl_s: float) -> Optional[LeaseLock]:
+        """Hold the named lease until `release()`; None when a live process holds it.
+
+        It frees itself when its holder dies (outputs/leases.py): a PostgreSQL session advisory lock, or an
+        flock beside the SQLite file. Only where neither exists (SQLite in memory) the lease row with
+        `ttl_s` is used, and must be renewed (`LeaseLock.alive()` renews it). Raises DatabaseError when the
+        database (or the lock file's folder) cannot be reached."""
+        if self.engine.dialect.name == "postgresql":
+            return advisory_lock(self.engine, name, holder)
+        database = sqlite_file(self.engine)
+        if database is not None and os_locks_available():
+            return file_lock(database, name, holder)
+        if not self.acquire_lease(name, holder, ttl_s):
+            return None
+        return LeaseLock(name, holder, lambda: self.release_lease(name, holder),
+                         alive=lambda: self.acquire_lease(name, holder, ttl_s), kind="row")
 
     def release_lease(self, name: str, holder: str) -> None:
         with self.session() as s:

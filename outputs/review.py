@@ -77,8 +77,10 @@ class ReviewRoom(StoreBase):
         row.dossier_id = dossier_id
         row.updated_at = now_utc()
 
-    def open_dossier(self, record_id: int, user: str) -> str:
-        """The reviewer accepts the order: its dossier is opened (created when the record had none)."""
+    def open_dossier(self, record_id: int, user: str, missing: Sequence[str] = (),
+                     reason: Optional[str] = None) -> str:
+        """The reviewer accepts the order: its dossier is opened (created when the record had none).
+        `missing`/`reason`: required fields the reviewer chose to open without, and why (kept in the event)."""
         with self.session() as s:
             row = self._record(s, record_id)
             dossier = s.get(Dossier, row.dossier_id) if row.dossier_id else None
@@ -98,8 +100,9 @@ class ReviewRoom(StoreBase):
             self._set_dossier(row, dossier.id)
             row.review_status = "accepted"
             row.decided_by, row.decided_at = _txt(user, 320), now_utc()
+            extra = {"missing": list(missing), "reason": _txt(reason, 500)} if missing else {}
             self._event(s, "opened", raw_message_id=row.raw_message_id, record_id=row.id, dossier_id=dossier.id,
-                        actor=user, status="open")
+                        actor=user, status="open", **extra)
             return dossier.id
 
     def attach(self, record_id: int, dossier_id: str, user: str) -> None:

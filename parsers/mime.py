@@ -280,7 +280,7 @@ class Walker:
         self.attachments.append(Document(
             name=name, filename=name, content_type=sn.EMAIL, declared_type=sn.EMAIL, sha256=sha256_hex(data), size=len(data),
             pages=[Page(number=1, text=text)], forwarded_subject=sub.subject, forwarded_sender=sub.sender,
-            forwarded_date=sub.date))
+            forwarded_sender_name=sub.sender_name, forwarded_date=sub.date))
         self.attachments.extend(sub.attachments)
         self.defects.extend(sub.defects)
 

@@ -23,7 +23,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from reviewdesk import cipher, edges, installation
 from reviewdesk.settings import PortalSettings, portal_settings
-from reviewdesk.web import TEMPLATES, LoginRequired
+from reviewdesk.web import TEMPLATES, LoginRequired, page_user
 
 log = logging.getLogger(__name__)
 
@@ -48,9 +48,10 @@ def open_store(database_url: str):
 
 def _error_page(request: Request, status: int, detail: str, headers=None) -> Response:
     titles = {403: "Accès refusé", 404: "Page introuvable", 405: "Méthode non permise"}
+    user, pending = page_user(request)  # a logged-in reviewer keeps the navigation bar on an error page
     return TEMPLATES.TemplateResponse(request, "error.html", {
-        "status": status, "title": titles.get(status, "Erreur"), "detail": detail, "user": None,
-        "pending_count": None, "csrf": request.session.get("csrf", "") if "session" in request.scope else "",
+        "status": status, "title": titles.get(status, "Erreur"), "detail": detail, "user": user,
+        "pending_count": pending, "csrf": request.session.get("csrf", "") if "session" in request.scope else "",
         "flash": None}, status_code=status, headers=headers)
 
 

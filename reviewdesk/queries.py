@@ -47,8 +47,9 @@ def can_see_dossier(session: Session, user: User, dossier_id: str) -> bool:
 
 
 def waiting_since() -> ColumnElement[Any]:
-    """When the message arrived (mailbox or fax time, else its Date header, else when it was stored): shown."""
-    return func.coalesce(RawMessage.received_at, RawMessage.date_header, RecordRow.created_at)
+    """The message's own time, shown as "Reçu": its Date header, else its arrival (the fax file's time, the
+    mailbox's INTERNALDATE), else when it was stored — never merely when intake read it."""
+    return func.coalesce(RawMessage.date_header, RawMessage.received_at, RecordRow.created_at)
 
 
 # The queue is served oldest first by the time the record entered it (ingest stores messages in the order of
@@ -161,8 +162,8 @@ def plate_variants(text: str) -> set[str]:
     return variants
 
 
-def search_dossiers(session: Session, user: User, text: str, limit: int = 100) -> tuple[list[Dossier], list[Dossier]]:
-    """Active and closed dossiers matching a claim number, a last name or the other party's plate."""
+def _dossier_query(session: Session, user: User, text: str):
+    """Dossiers the user may see, matching a claim number, a last name or the other party's plate."""
     query = select(Dossier)
     text = (text or "").strip()
     if text:
@@ -176,10 +177,54 @@ def search_dossiers(session: Session, user: User, text: str, limit: int = 100) -
     if not user.is_admin:
         query = query.where(Dossier.id.in_(select(RecordRow.dossier_id).where(visible_condition(session, user),
                                                                              RecordRow.dossier_id.is_not(None))))
+    return query
+
+
+def search_dossiers(session: Session, user: User, text: str, limit: int = 100) -> tuple[list[Dossier], list[Dossier]]:
+    """Active and closed dossiers matching a claim number, a last name or the other party's plate."""
+    query = _dossier_query(session, user, text)
     rows = list(session.scalars(query.order_by(Dossier.created_at.desc()).limit(limit)))
     active = [d for d in rows if d.status != "closed"]
     closed = [d for d in rows if d.status == "closed"]
     return active, closed
+
+
+@dataclass
+class DossierPage:
+    rows: list[Dossier]
+    total: int
+    page: int
+    pages: int
+    query: dict[str, str]             # the filters, for the pager's links
+
+    def link(self, page: int) -> str:
+        from urllib.parse import urlencode
+        return "/dossiers?" + urlencode({**{k: v for k, v in self.query.items() if v}, "page": page})
+
+
+DOSSIER_SORTS = {"recent": (Dossier.created_at.desc(), Dossier.id.desc()),
+                 "oldest": (Dossier.created_at, Dossier.id), "claim": (Dossier.claim_number, Dossier.id),
+                 "name": (Dossier.last_name, Dossier.id)}
+
+
+def dossier_page(session: Session, user: User, text: str = "", status: str = "", channel: str = "",
+                 sort: str = "recent", page: int = 1) -> DossierPage:
+    """One page of the dossier list: search text, status (active / closed / a status code), channel, sort."""
+    query = _dossier_query(session, user, text)
+    if status == "active":
+        query = query.where(Dossier.status != "closed")
+    elif status:
+        query = query.where(Dossier.status == status)
+    if channel:
+        query = query.where(Dossier.channel == channel)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, page), pages)
+    order = DOSSIER_SORTS.get(sort, DOSSIER_SORTS["recent"])
+    rows = list(session.scalars(query.order_by(*order).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)))
+    return DossierPage(rows=rows, total=total, page=page, pages=pages,
+                       query={"q": text, "status": status, "channel": channel,
+                              "sort": sort if sort != "recent" else ""})
 
 
 def dossier_records(session: Session, dossier_id: str, user: Optional[User] = None) -> list[RecordRow]:

@@ -70,6 +70,26 @@ def start_login(request: Request, session: Session, user: User) -> None:
     request.session["csrf"] = security.new_csrf_token()
 
 
+def page_user(request: Request) -> tuple[Optional[User], Optional[int]]:
+    """The logged-in user and their pending count for a page rendered outside a route (error pages), or
+    (None, None): an error page must never fail itself."""
+    from reviewdesk.queries import pending_count
+    try:
+        if "session" not in request.scope or not request.session.get("sid"):
+            return None, None
+        settings = request.app.state.settings
+        with request.app.state.sessionmaker() as session:
+            user = sessions.live_user(session, request.session.get("sid"), settings.session_idle_s,
+                                      settings.session_max_age_s)
+            if user is None:
+                return None, None
+            pending = pending_count(session, user)
+            session.expunge(user)
+            return user, pending
+    except Exception:  # noqa: BLE001 - whatever broke, the error page still shows
+        return None, None
+
+
 def require_admin(user: User = Depends(current_user)) -> User:
     if not user.is_admin:
         raise HTTPException(status_code=403, detail="Réservé aux administrateurs.")
@@ -102,6 +122,12 @@ def _paris(moment):
 
 
 def format_datetime(moment) -> str:
+    if isinstance(moment, str):  # a record's ISO time (source.received_at)
+        from datetime import datetime
+        try:
+            moment = datetime.fromisoformat(moment.replace("Z", "+00:00"))
+        except ValueError:
+            return moment
     local = _paris(moment)
     return local.strftime("%d/%m/%Y %H:%M") if local else "—"
 
@@ -122,25 +148,10 @@ def format_age(moment) -> str:
     return f"il y a {seconds // 86400} j"
 
 
-def format_event_detail(detail) -> str:
-    """A short readable line from an event's JSON detail (values escaped by Jinja)."""
-    if not isinstance(detail, dict):
-        return ""
-    if "field" in detail:
-        def shown(value) -> str:
-            return "—" if value in (None, "") else str(value)
-        return f"{detail.get('field')} : {shown(detail.get('old'))} → {shown(detail.get('new'))}"
-    keep = ("reason", "decision", "reasons", "status", "dossier_id", "merged_into", "moved_from", "error", "uri",
-            "state", "sms")
-    parts = [f"{k} : {', '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in detail.items()
-             if k in keep and v not in (None, [], "")]
-    return " · ".join(parts)
-
-
 def _install_filters() -> None:
     from reviewdesk.labels import jinja_filters
     TEMPLATES.env.filters.update(jinja_filters())
-    TEMPLATES.env.filters.update(datetime=format_datetime, age=format_age, event_detail=format_event_detail)
+    TEMPLATES.env.filters.update(datetime=format_datetime, age=format_age)
 
 
 _install_filters()

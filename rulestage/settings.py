@@ -7,18 +7,18 @@ from typing import Any, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from foundation.config import section_view
+from foundation.config import register_section, section_view
 
 
 class ExpertiseRule(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="forbid")
     note: str
     limit_eur: Optional[float] = None
     limit_from_order: bool = False     # the limit the insurer states replaces limit_eur (keys); {limit} in note
 
 
 class RuleSettings(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="forbid")
     trust_threshold: float = 0.75
     review_queue: Optional[str] = None
     cs2i_queue: str = "allianz_team"
@@ -33,6 +33,9 @@ class RuleSettings(BaseModel):
     def claim_format(self, channel: str) -> Optional[re.Pattern[str]]:
         pattern = self.claim_number_formats.get(channel)
         return re.compile(pattern) if pattern else None
+
+
+register_section("rules", RuleSettings)
 
 
 def rule_settings(config: Any) -> RuleSettings:

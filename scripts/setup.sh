@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SYSTEM_PACKAGES=(tesseract-ocr tesseract-ocr-fra tesseract-ocr-osd dovecot-imapd chromium poppler-utils fonts-dejavu-core kannel kannel-extras)
+SYSTEM_PACKAGES=(tesseract-ocr tesseract-ocr-fra tesseract-ocr-osd dovecot-imapd cyrus-common sasl2-bin chromium poppler-utils fonts-dejavu-core kannel kannel-extras)
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -14,6 +14,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# Cyrus imapd, the tests' second IMAP server: Debian's cyrus-imapd conflicts with dovecot-imapd (installing
+# it REMOVES dovecot-imapd), so it is unpacked beside instead (tests/cyrus.py looks in /opt/cyrus-imapd).
+if [ ! -x /opt/cyrus-imapd/usr/lib/cyrus/bin/imapd ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  tmp=$(mktemp -d); (cd "$tmp" && apt-get download -qq cyrus-imapd) \
+    && $SUDO mkdir -p /opt/cyrus-imapd && $SUDO dpkg-deb -x "$tmp"/cyrus-imapd_*.deb /opt/cyrus-imapd \
+    || echo "setup: cyrus-imapd not unpacked; the Cyrus tests will be skipped" >&2
+  rm -rf "$tmp"
 fi
 
 PY=${PYTHON:-python3}

@@ -76,3 +76,74 @@ def config():
     """The shipped configuration (foundation/default_config.yaml)."""
     from foundation.config import load_config
     return load_config()
+
+
+# ------------------------------------------------------------------ tests end every process they start
+
+_LEFTOVERS: list[str] = []
+
+
+def _children() -> dict[int, "object"]:
+    import psutil
+    try:
+        return {p.pid: p for p in psutil.Process().children(recursive=True)}
+    except psutil.Error:
+        return {}
+
+
+def _describe(proc) -> str:
+    import psutil
+    try:
+        return f"pid {proc.pid} {' '.join(proc.cmdline())[:160] or proc.name()}"
+    except psutil.Error:
+        return f"pid {proc.pid}"
+
+
+def _reap(started: dict, where: str) -> None:
+    """Children started since `started` that are still alive (after a short grace): recorded, then killed."""
+    import psutil
+    new = [p for pid, p in _children().items() if pid not in started]
+    if not new:
+        return
+    _, alive = psutil.wait_procs(new, timeout=3)
+
+    def running(proc) -> bool:
+        try:
+            return proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE
+        except psutil.Error:
+            return False
+
+    alive = [p for p in alive if running(p)]
+    if not alive:
+        return
+    _LEFTOVERS.extend(f"{where}: {_describe(p)}" for p in alive)
+    kill_and_wait(alive)
+
+
+def kill_and_wait(procs: list, timeout: float = 10) -> None:
+    """Kill these psutil processes and reap them (used by tests that stop a server and its children)."""
+    import psutil
+    for proc in procs:
+        try:
+            proc.kill()
+        except psutil.Error:
+            pass
+    psutil.wait_procs(procs, timeout=timeout)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _module_ends_its_processes(request):
+    """Children a test module leaves running are named with the module (and killed so they harm no other)."""
+    before = _children()
+    yield
+    _reap(before, request.module.__name__)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_ends_its_processes():
+    """The run fails when any test left a child process running (checked module by module, reported here)."""
+    before = _children()
+    yield
+    _reap(before, "session")
+    if _LEFTOVERS:
+        pytest.fail("tests left child processes running:\n  " + "\n  ".join(_LEFTOVERS), pytrace=False)

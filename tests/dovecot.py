@@ -63,7 +63,41 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-class Dovecot:
+class ImapServer:
+    """What the tests do with any throwaway IMAP server (this Dovecot, tests.cyrus): log in, append, count."""
+    port: int
+
+    def client(self, user: str = "alice"):
+        from imapclient import IMAPClient
+        c = IMAPClient("127.0.0.1", port=self.port, ssl=False, timeout=30)
+        c.login(user, PASSWORD)
+        return c
+
+    def append(self, messages: list[bytes], folder: str = "INBOX", user: str = "alice",
+               flags: tuple = ()) -> None:
+        c = self.client(user)
+        try:
+            for raw in messages:
+                c.append(folder, raw, flags=flags)
+        finally:
+            c.logout()
+
+    def count(self, folder: str = "INBOX", user: str = "alice") -> int:
+        c = self.client(user)
+        try:
+            if not c.folder_exists(folder):
+                return 0
+            return int(c.folder_status(folder, ["MESSAGES"])[b"MESSAGES"])
+        finally:
+            c.logout()
+
+    def mailbox_config(self, user: str = "alice", **overrides) -> dict:
+        """A MailboxConfig-shaped dict for this server (plain, loopback)."""
+        return {"host": "127.0.0.1", "port": self.port, "security": "plain", "user": user,
+                "password": PASSWORD, "folders": ["INBOX"], "move_to": "Processed", **overrides}
+
+
+class Dovecot(ImapServer):
     """One running Dovecot with users alice and bob (password `secret`)."""
 
     def __init__(self, users: tuple[str, ...] = ("alice", "bob"), tls: bool = False):
@@ -93,38 +127,9 @@ class Dovecot:
         return subprocess.run(["doveadm", "-c", str(self.conf), *args], check=True, capture_output=True,
                               text=True).stdout
 
-    def client(self, user: str = "alice"):
-        from imapclient import IMAPClient
-        c = IMAPClient("127.0.0.1", port=self.port, ssl=False, timeout=30)
-        c.login(user, PASSWORD)
-        return c
-
-    def append(self, messages: list[bytes], folder: str = "INBOX", user: str = "alice",
-               flags: tuple = ()) -> None:
-        c = self.client(user)
-        try:
-            for raw in messages:
-                c.append(folder, raw, flags=flags)
-        finally:
-            c.logout()
-
-    def count(self, folder: str = "INBOX", user: str = "alice") -> int:
-        c = self.client(user)
-        try:
-            if not c.folder_exists(folder):
-                return 0
-            return int(c.folder_status(folder, ["MESSAGES"])[b"MESSAGES"])
-        finally:
-            c.logout()
-
     def uidvalidity(self, folder: str = "INBOX", user: str = "alice") -> int:
         out = self.doveadm("mailbox", "status", "-u", user, "uidvalidity", folder)
         return int(out.split("uidvalidity=")[1].split()[0])
-
-    def mailbox_config(self, user: str = "alice", **overrides) -> dict:
-        """A MailboxConfig-shaped dict for this server (plain, loopback)."""
-        return {"host": "127.0.0.1", "port": self.port, "security": "plain", "user": user,
-                "password": PASSWORD, "folders": ["INBOX"], "move_to": "Processed", **overrides}
 
     def stop(self) -> None:
         pid_file = self.dir / "run" / "master.pid"

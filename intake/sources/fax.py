@@ -83,8 +83,10 @@ class FaxPoller:
             return []
         return [p for p in entries if not is_temporary(p.name) and p.is_file() and not p.is_symlink()]
 
-    def poll(self) -> FaxResult:
-        result = FaxResult(key=self.key)
+    def poll(self, result: Optional[FaxResult] = None) -> FaxResult:
+        """Take every complete file once. `result`, when given, is filled as the poll goes (after a failure
+        part-way it still tells what was stored)."""
+        result = result if result is not None else FaxResult(key=self.key)
         files = self.candidates()
         now = time.time()
         first_look = {str(p): _signature(p) for p in files}

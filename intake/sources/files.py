@@ -34,6 +34,19 @@ def walk(paths: Iterable[str]) -> Iterator[Path]:
         yield from sorted(found, key=lambda p: p.relative_to(path).parts)
 
 
+def require_paths(paths: Iterable[str]) -> list[str]:
+    """Command-line paths must exist: a missing one is a usage error (checked before anything is read or stored)."""
+    from foundation.errors import UsageError
+
+    paths = list(paths)
+    missing = [name for name in paths if not os.path.lexists(name)]
+    if missing:
+        shown = ", ".join(missing[:5]) + (f" (and {len(missing) - 5} more)" if len(missing) > 5 else "")
+        raise UsageError(f"no such file or folder: {shown} (PATH is a message file, an mbox, a zip/tar archive "
+                         "or a folder of them)")
+    return paths
+
+
 def _mtime(path: Path) -> datetime | None:
     try:
         return datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)

@@ -38,6 +38,10 @@ BACKOFF_MAX_S = 300.0
 # Errors that mean "the connection is gone or unusable": reconnect and go on.
 CONNECTION_ERRORS: tuple[type[BaseException], ...] = (IMAPClient.AbortError, OSError, ssl.SSLError)
 
+# What a message looks like, fetched with its body and again just before it is moved (compared like with like).
+IDENTITY = ["RFC822.SIZE", "BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"]
+IDENTITY_KEYS = (b"RFC822.SIZE", b"BODY[HEADER.FIELDS (MESSAGE-ID)]")
+
 _SYSTEM_FLAG_SEARCH = {"\\seen": "SEEN", "\\flagged": "FLAGGED", "\\answered": "ANSWERED", "\\draft": "DRAFT"}
 
 
@@ -57,6 +61,12 @@ class FolderResult:
     duplicates: int = 0      # already stored (same bytes, or same Message-ID after a UIDVALIDITY change)
     finished: int = 0        # moved or flagged on the server
     skipped: list[int] = field(default_factory=list)   # UIDs given up on (server cannot deliver them)
+    error: Optional[str] = None   # this folder could not be polled (missing, changed under the session)
+
+
+class FolderChanged(MailboxError):
+    """The selected folder is no longer the one whose UIDs we hold (deleted and recreated, renumbered):
+    nothing of the current batch is moved; the next poll sees the new UIDVALIDITY and re-scans."""
 
 
 def ssl_context(box: MailboxConfig) -> ssl.SSLContext:
@@ -106,6 +116,12 @@ def _logout(client: IMAPClient) -> None:
             pass
 
 
+def _identity(item: dict, name: bytes) -> bytes:
+    value = item.get(name)
+    return value.encode() if isinstance(value, str) else bytes(str(value), "ascii") if isinstance(value, int) \
+        else (value or b"").strip()
+
+
 def _chunks(items: Sequence[int], size: int) -> Iterator[list[int]]:
     for start in range(0, len(items), size):
         yield list(items[start:start + size])
@@ -133,10 +149,11 @@ class MailboxPoller:
         from intake.oauth import access_token_for
         return connect(self.box, access_token_for(self.box, self.store))
 
-    def poll(self) -> list[FolderResult]:
+    def poll(self, progress: Optional[dict[str, FolderResult]] = None) -> list[FolderResult]:
         """Poll every folder once. Survives a few connection drops (reconnecting with back-off); a folder's
-        progress is in the database, so a reconnect resumes where the drop happened."""
-        results: dict[str, FolderResult] = {}
+        progress is in the database, so a reconnect resumes where the drop happened. `progress`, when
+        given, is filled as the poll goes: after a failure part-way it still tells what was stored."""
+        results: dict[str, FolderResult] = progress if progress is not None else {}
         done: set[str] = set()
         failures = 0
         while True:
@@ -148,7 +165,16 @@ class MailboxPoller:
                     if key in done or self.stop.is_set():
                         continue
                     # After a drop, the same result goes on counting: the folder resumes, it does not restart.
-                    self.poll_folder(client, folder, results.setdefault(key, FolderResult(key=key)))
+                    result = results.setdefault(key, FolderResult(key=key))
+                    try:
+                        self.poll_folder(client, folder, result)
+                    except CONNECTION_ERRORS:
+                        raise
+                    except (IMAPClientError, FolderChanged) as error:
+                        # This folder only (deleted, renamed, changed under us): the others are still polled.
+                        result.error = f"{folder}: {type(error).__name__}: {_text(error)}"[:500]
+                        log.error("folder not polled", extra={"mailbox": key, "error": result.error,
+                                                              "stored": result.stored})
                     done.add(key)
                     self._log_result(results[key])
                 return list(results.values())
@@ -196,12 +222,14 @@ class MailboxPoller:
         if box.move_to:
             self._ensure_folder(client, box.move_to)
 
-        # Stored earlier but not yet moved/flagged (a crash or a drop between commit and finish).
+        # Stored earlier but not yet moved/flagged (a crash or a drop between commit and finish). Taken again
+        # by their bytes, not trusted by UID: a server that reused UIDs without a new UIDVALIDITY must not
+        # make us move mail we never stored (a stored one is found by its sha256 and only moved).
         if last_uid > 0 and (box.move_to or box.flag):
-            leftovers = self._unfinished(client, last_uid)
-            if leftovers:
-                self._finish(client, leftovers)
-                result.finished += len(leftovers)
+            for chunk in _chunks(self._unfinished(client, last_uid), box.batch_size):
+                if self.stop.is_set():
+                    break
+                self._take(client, folder, key, uidvalidity, chunk, last_uid, False, result)
 
         new = [uid for uid in client.search(["UID", f"{last_uid + 1}:*"]) if uid > last_uid]
         new = [uid for uid in sorted(new) if (key, uidvalidity, uid) not in self._given_up]
@@ -215,6 +243,9 @@ class MailboxPoller:
                 if self.stop.is_set():
                     break
                 last_uid = self._take(client, folder, key, uidvalidity, part, last_uid, rescan, result)
+        if known.uidvalidity is not None and known.uidvalidity != uidvalidity and box.move_to:
+            from intake.sources.imap_strays import take_strays
+            take_strays(self, client, result)   # mail another session may have moved unstored
         return result
 
     def _unfinished(self, client: IMAPClient, last_uid: int) -> list[int]:
@@ -242,7 +273,7 @@ class MailboxPoller:
     def _take(self, client: IMAPClient, folder: str, key: str, uidvalidity: int, uids: list[int],
               last_uid: int, rescan: bool, result: FolderResult) -> int:
         """Fetch, store (commit), advance the state, then finish on the server. Returns the new last UID."""
-        data = client.fetch(uids, ["BODY.PEEK[]", "INTERNALDATE"])
+        data = client.fetch(uids, ["BODY.PEEK[]", "INTERNALDATE", *IDENTITY])
         done: list[int] = []      # stored or already there: safe to move/flag
         blocked = False           # a UID we could not take: last_uid must not pass it
         new_last = last_uid
@@ -265,13 +296,30 @@ class MailboxPoller:
                 created += 1
             done.append(uid)
             if not blocked:
-                new_last = uid
+                new_last = max(new_last, uid)
         if new_last != last_uid or created:
             self.state.advance(key, uidvalidity, new_last, created)
+        done = self._same_messages(client, done, data) if done else done
         if done:
             self._finish(client, done)
             result.finished += len(done)
         return new_last
+
+    def _same_messages(self, client: IMAPClient, uids: list[int], data: dict) -> list[int]:
+        """Just before moving: are these UIDs still the messages we stored? A folder deleted and recreated by
+        another session keeps our session's UIDs pointing at *new* mail (Dovecot moves it without a word);
+        moving them would send unstored mail away. Raises FolderChanged, moving nothing. Returns the UIDs still
+        there (one expunged meanwhile by someone else is simply not moved)."""
+        client.noop()  # makes the server look at the folder again (Dovecot answers from its cache otherwise)
+        now = client.fetch(uids, IDENTITY)
+        for uid in uids:
+            item, then = now.get(uid), data.get(uid) or {}
+            if item is None:
+                continue
+            if any(_identity(item, name) != _identity(then, name) for name in IDENTITY_KEYS):
+                raise FolderChanged(f"UID {uid} is now another message (folder recreated or renumbered): "
+                                    "not moving this batch")
+        return [uid for uid in uids if uid in now]
 
     def _store(self, raw: bytes, key: str, uri: str, received: Optional[datetime], rescan: bool,
                result: FolderResult) -> bool:
@@ -338,11 +386,14 @@ class MailboxPoller:
 
 
 def poll_mailbox(box: MailboxConfig, store: Any, state: StateTables,
-                 stop: Optional[threading.Event] = None) -> list[FolderResult]:
-    """Poll one mailbox once, recording the poll (time, error) in `mailbox_state` for each folder."""
+                 stop: Optional[threading.Event] = None,
+                 progress: Optional[dict[str, FolderResult]] = None) -> list[FolderResult]:
+    """Poll one mailbox once, recording the poll (time, error) in `mailbox_state` for each folder.
+    `progress` (folder key -> result) is filled as the poll goes, so a caller knows what was stored even
+    when the poll raises part-way."""
     poller = MailboxPoller(box, store, state, stop=stop)
     try:
-        results = poller.poll()
+        results = poller.poll(progress)
     except Exception as error:
         message = f"{type(error).__name__}: {_text(error)}"
         for folder in box.folders:
@@ -352,5 +403,5 @@ def poll_mailbox(box: MailboxConfig, store: Any, state: StateTables,
                 pass
         raise
     for result in results:
-        state.polled(result.key)
+        state.polled(result.key, result.error)
     return results

@@ -24,10 +24,14 @@ def _dossier_or_404(session: Session, user: User, dossier_id: str) -> Dossier:
 
 
 @router.get("/dossiers")
-def dossier_list(request: Request, q: str = "", user: User = Depends(current_user),
-                 session: Session = Depends(db)) -> Response:
-    active, closed = queries.search_dossiers(session, user, q)
-    return render(request, "dossiers.html", {"q": q, "active": active, "closed": closed}, session, user)
+def dossier_list(request: Request, q: str = "", status: str = "", channel: str = "", sort: str = "recent",
+                 page: int = 1, user: User = Depends(current_user), session: Session = Depends(db)) -> Response:
+    result = queries.dossier_page(session, user, q, status=status, channel=channel, sort=sort, page=page)
+    return render(request, "dossiers.html", {"q": q, "result": result, "options": queries.filter_options(user),
+                                             "sorts": DOSSIER_SORT_LABELS}, session, user)
+
+
+DOSSIER_SORT_LABELS = {"recent": "Plus récents", "oldest": "Plus anciens", "claim": "N° de sinistre", "name": "Assuré"}
 
 
 def _context(session: Session, user: User, dossier: Dossier, errors: dict | None = None,

@@ -62,6 +62,11 @@ def _display(value: Any) -> str:
     return str(value)
 
 
+def same_text(value: str) -> str:
+    """A submitted value as compared and stored: browsers send CRLF in a textarea, the record holds LF."""
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
 def field_rows(record: dict[str, Any], errors: dict[str, str], submitted: dict[str, str]) -> list[dict[str, Any]]:
     meta = record.get("fields") or {}
     rows = []
@@ -97,6 +102,7 @@ def _detail_context(session: Session, user: User, row: RecordRow, attach_q: str 
     prev_id, next_id = queries.neighbours(session, user, row)
     dossier_matches = queries.search_dossiers(session, user, attach_q, limit=20) if attach_q else None
     return {
+        "open_missing": None, "missing_now": missing_required(record),
         "row": row, "record": record, "source": source, "original": original, "fields": fields,
         "documents": documents, "events": queries.record_events(session, row), "prev_id": prev_id,
         "next_id": next_id, "refuse_reasons": refuse_reasons(), "attach_q": attach_q,
@@ -118,17 +124,21 @@ async def correct(request: Request, record_id: int, user: User = Depends(current
     row = _record_or_404(session, user, record_id)
     form = await request.form()
     record = row.current_json or {}
-    submitted = {name: str(form.get(name, "")) for name in validation.RECORD_FIELDS if name in form}
+    submitted = {name: same_text(str(form.get(name, ""))) for name in validation.RECORD_FIELDS if name in form}
     channel = submitted.get("channel") or record.get("channel")
     changes: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for name, raw_value in submitted.items():
-        if raw_value.strip() == _display(field_value(record, name)):
+        current = field_value(record, name)
+        if raw_value == same_text(_display(current)):
             continue
         try:
-            changes[name] = validation.validate_field(name, raw_value, channel)
+            value = validation.validate_field(name, raw_value, channel)
         except validation.FieldError as error:
             errors[name] = str(error)
+            continue
+        if value != current:  # "06 12 34 56 78" for a stored +33612345678 is no correction
+            changes[name] = value
     if "channel" in changes and not user.is_admin and changes["channel"] not in user.channels:
         errors["channel"] = "Vous n'avez pas de droit sur ce canal : le message ne peut pas y être déplacé."
         changes.pop("channel")
@@ -158,15 +168,32 @@ def _require_pending(row: RecordRow) -> None:
         raise HTTPException(409, "Ce message a déjà été traité.")
 
 
+def missing_required(record: dict[str, Any]) -> list[str]:
+    """The fields a dossier cannot be opened without (rules.required_fields of the record's channel, and a known
+    channel and insured's name), that the record lacks."""
+    from rulestage.settings import rule_settings
+    channel = record.get("channel") or "unknown"
+    required = rule_settings(load_config()).required_fields
+    names = list(required.get(channel, required.get("unknown", [])))
+    names += [n for n in ("channel", "last_name") if n not in names]
+    return [n for n in names if field_value(record, n) in (None, "", "unknown")]
+
+
 @router.post("/records/{record_id}/open")
-def open_dossier(request: Request, record_id: int, user: User = Depends(current_user),
-                 session: Session = Depends(db)) -> Response:
+async def open_dossier(request: Request, record_id: int, user: User = Depends(current_user),
+                       session: Session = Depends(db)) -> Response:
     row = _record_or_404(session, user, record_id)
     _require_pending(row)
+    missing = missing_required(row.current_json or {})
+    reason = same_text(str((await request.form()).get("missing_reason", "")))
+    if missing and not reason:
+        context = _detail_context(session, user, row)
+        context["open_missing"] = missing
+        return render(request, "detail.html", context, session, user, status_code=422)
     target = _after_verdict(session, user, row)
     assign_to_team(session, row.id, user)
     session.commit()
-    dossier_id = request.app.state.store.open_dossier(row.id, user.email)
+    dossier_id = request.app.state.store.open_dossier(row.id, user.email, missing=missing, reason=reason or None)
     flash(request, f"Dossier {dossier_id} ouvert.")
     return RedirectResponse(target, status_code=303)
 

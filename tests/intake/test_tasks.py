@@ -13,9 +13,27 @@ from sqlalchemy import func, select
 
 from foundation.models import SourceRef
 from outputs.tables import Event, RawMessage, RecordRow
+from tests.conftest import kill_and_wait
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = sorted((REPO / "samples" / "messages").glob("*.eml"))[:6]
+
+
+def stop_with_children(proc: subprocess.Popen, timeout: float = 60) -> None:
+    """Stop a process and every process it started (Celery's prefork children outlive a parent killed alone)."""
+    import psutil
+    try:
+        children = psutil.Process(proc.pid).children(recursive=True)
+    except psutil.Error:
+        children = []
+    proc.terminate()                       # warm shutdown: the parent asks its pool to finish and exit
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    _, alive = psutil.wait_procs(children, timeout=10)
+    kill_and_wait(alive)
 
 
 def redis_up() -> bool:
@@ -60,12 +78,7 @@ def test_celery_worker_processes_each_raw_exactly_once(pg_url, tmp_path):
         time.sleep(2)  # let the duplicate deliveries run too
     finally:
         tasks.app.conf.task_default_queue = old_queue
-        worker.terminate()
-        try:
-            worker.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
+        stop_with_children(worker)
         log.close()
     err = (tmp_path / "worker.log").read_text(errors="replace")
     with store.session() as s:

@@ -124,10 +124,22 @@ def test_correction_is_recorded_with_who_and_when_and_exported(app, admin_client
 
 def test_open_refuse_attach(admin_client, ids, store):
     first, second, third = ids[0], ids[1], ids[2]
-    token = csrf_of(admin_client.get(f"/records/{first}").text)
-    assert admin_client.post(f"/records/{first}/open", data={"csrf_token": token}).status_code == 303
+    page = admin_client.get(f"/records/{first}").text
+    token = csrf_of(page)
+    assert "Manque : N° de sinistre" in page and "Ouvrir le dossier" in page, page[page.find("open-form"):][:800]
+    # A required field is missing (no claim number): the portal asks for it, or for a reason to open without.
+    asked = admin_client.post(f"/records/{first}/open", data={"csrf_token": token})
+    assert asked.status_code == 422 and "Champs obligatoires manquants : N° de sinistre" in asked.text
+    assert store.get_record(first)["decision"] == "manual_review"
+    with store.session() as session:
+        assert session.get(RecordRow, first).review_status == "pending"      # not opened
+    opened = admin_client.post(f"/records/{first}/open", data={"csrf_token": token,
+                                                               "missing_reason": "Numéro donné par téléphone"})
+    assert opened.status_code == 303
     dossier_id = store.get_record(first)["dossier_id"]
     assert dossier_id
+    history = admin_client.get(f"/records/{first}").text
+    assert "Ouvert sans : N° de sinistre" in history and "Motif : Numéro donné par téléphone" in history
     bad = admin_client.post(f"/records/{second}/refuse", data={"reason": "because", "csrf_token": token})
     assert bad.status_code == 400
     assert admin_client.post(f"/records/{second}/refuse", data={"reason": "Doublon", "csrf_token": token}).status_code == 303
@@ -146,8 +158,9 @@ def test_open_refuse_attach(admin_client, ids, store):
     dossier = admin_client.get(f"/dossiers/{dossier_id}")
     assert dossier.status_code == 200 and "Message rattaché" in dossier.text
     assert admin_client.post(f"/dossiers/{dossier_id}/close", data={"csrf_token": token}).status_code == 303
-    listing = admin_client.get(f"/dossiers?q={store.get_record(first)['claim_number'] or ''}")
-    assert dossier_id in listing.text.split("Dossiers clos")[1]
+    claim = store.get_record(first)['claim_number'] or ''
+    assert dossier_id in admin_client.get(f"/dossiers?q={claim}&status=closed").text
+    assert dossier_id not in admin_client.get(f"/dossiers?q={claim}&status=active").text
 
 
 def test_dossier_search_by_plate_and_iban_validation(admin_client, ids, store):
