@@ -142,7 +142,8 @@ def wrap(c: dict, ext: str, ctype: str, doc: bytes) -> tuple[str, bytes]:
                         f"Date : {c['sent']} 10:05\n\nMessage automatique.\n")
         fname = f"telecopie_{year}{month:02d}{day:02d}.{ext}"
     else:
-        msg["From"] = f"{ag['agent_name']} <{ag['email']}>"
+        # the agency's own mailbox on the insurer's domain: this set is about scans, not about sender trust
+        msg["From"] = f"{ag['agent_name']} <{ag['email'].split('@')[0]}@agents.allianz-demo.fr>"
         msg["Subject"] = "ODM - photo du formulaire" if ext == "jpg" else "Ordre de mission scanné"
         msg.set_content(f"Bonjour,\n\nCi-joint l'ordre de mission ({'photo' if ext == 'jpg' else 'scan'}), "
                         f"le scanner de l'agence est en panne.\n\nBonne journée,\n{ag['agent_name']}\n"
