@@ -32,7 +32,7 @@ class Limits(BaseModel):
     ocr_languages: str = "fra"
     # page orientation (parsers/orientation.py): a quarter-turned page is found by its line profiles, an
     # upside-down one by a poor first OCR; Tesseract OSD decides when sure, else a strip is read both ways
-    orientation_axis_ratio: float = 0.55         # column/row profile ratio above which lines may run down the page
+    orientation_axis_ratio: float = 1.0          # blank-column/blank-row share ratio above which lines run down the page
     orientation_recheck_confidence: float = 0.6  # mean word confidence under which the orientation is questioned
     osd_min_confidence: float = 2.0              # Tesseract OSD's orientation confidence taken as sure
     # phone photos of paper (parsers/photo.py)

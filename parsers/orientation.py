@@ -31,15 +31,20 @@ class Decision:
     confidence: float = 0.0
 
 
-def _peakiness(profile: np.ndarray) -> float:
-    total = float(np.sum(profile.astype(np.float64) ** 2))
-    return float(np.sum(np.diff(profile.astype(np.float64)) ** 2)) / total if total else 0.0
+def _gap_share(profile: np.ndarray) -> float:
+    """Share of the inked span of a projection profile that is (nearly) blank: the gaps between text lines."""
+    inked = np.nonzero(profile > 0)[0]
+    if inked.size < 2:
+        return 0.0
+    span = profile[inked[0]: inked[-1] + 1]
+    return float(np.mean(span <= 0.02 * span.max()))
 
 
 def line_axis_ratio(image: Image.Image) -> float:
-    """How much the text lines look vertical rather than horizontal: the column profile's line/gap alternation
-    over the row profile's, on the dark pixels of a ~1000 px copy. Measured on binarised form pages: upright
-    0.1-0.4, quarter-turned 0.7-1.4 (box lines keep both sides busy, hence no clean 1.0 boundary)."""
+    """How much the text lines look vertical rather than horizontal: the share of blank columns over the share
+    of blank rows, on the dark pixels of a ~1000 px copy. Lines of text leave blank rows between them and
+    almost no blank column. Measured: upright pages 0.03-0.16 (a half-page strip of text 0.6), quarter-turned
+    pages 1.5-450."""
     w, h = image.size
     factor = max(w, h) / 1000.0
     small = image.convert("L")
@@ -47,9 +52,9 @@ def line_axis_ratio(image: Image.Image) -> float:
         small = small.resize((max(1, int(w / factor)), max(1, int(h / factor))), Image.Resampling.BOX)
     dark = np.asarray(small) < 160
     if dark.sum() < 200:
-        return 1.0
-    rows, cols = _peakiness(dark.sum(axis=1)), _peakiness(dark.sum(axis=0))
-    return cols / rows if rows else 1.0
+        return 0.0
+    rows, cols = _gap_share(dark.sum(axis=1)), _gap_share(dark.sum(axis=0))
+    return cols / max(rows, 1e-3)
 
 
 def quarter_turned(image: Image.Image, limits: Limits) -> bool:
