@@ -17,7 +17,8 @@ from email.mime.text import MIMEText
 from pathlib import Path
 from typing import Callable
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "parsers"))
 os.environ["OMP_THREAD_LIMIT"] = "1"
 
@@ -125,6 +126,25 @@ def main() -> None:
             raw = min(raw, timeit(lambda: raw_tesseract(png.getvalue(), dpi), 1))
         rows.append((f"fax page {dpi} dpi (G4 TIFF): intake OCR", ours, f"{ours / raw:.2f}x raw (target <= 1.2x)"))
         rows.append((f"fax page {dpi} dpi: raw tesseract CLI", raw, ""))
+    rows += scan_rows(limits)
+    report(rows)
+
+
+def scan_rows(limits: Limits) -> list[tuple[str, float, str]]:
+    """Per-page OCR time of pages that are not clean faxes (issue 13 class 4): turned 90/180, a phone photo."""
+    rows: list[tuple[str, float, str]] = []
+    upright = g4_tiff(fax_image(skew=1.5, dpi=200), dpi=(200, 200))
+    rows.append(("fax page 200 dpi upright: intake OCR (fast orientation check only)", timeit(lambda: parse_message(upright, "fax.tif", limits), 1), ""))
+    for turn in (90, 180):
+        tiff = g4_tiff(fax_image(skew=1.5, dpi=200).rotate(turn, expand=True), dpi=(200, 200))
+        rows.append((f"fax page 200 dpi turned {turn}°: intake OCR", timeit(lambda: parse_message(tiff, "fax.tif", limits), 1),
+                     "profile check + OSD" if turn == 90 else "first OCR + OSD + second OCR"))
+    mail = (ROOT / "tests" / "parsers" / "scans" / "s05_cases_choc_photo.eml").read_bytes()
+    rows.append(("phone photo 2250x3000 JPEG (mail): intake", timeit(lambda: parse_message(mail, "photo.eml", limits), 1), "photo correction + OCR"))
+    return rows
+
+
+def report(rows: list[tuple[str, float, str]]) -> None:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print("| case | ms | note |\n|---|---:|---|")
     for label, ms, note in rows:
@@ -133,4 +153,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if "--scans" in sys.argv:   # only the rows of scans that are not clean faxes
+        report(scan_rows(Limits()))
+    else:
+        main()

@@ -178,6 +178,7 @@ class Confidence(_Model):
     guessed: float = 0.45
     conflict: float = 0.4
     ocr_floor: float = 0.3
+    ocr_word_low: float = 0.3    # a key value whose OCR words are read under this is not trusted (classifiers.ocr_doubt)
 
 
 class _Strict(BaseModel):
@@ -231,6 +232,7 @@ class ClassifierSettings(_Model):
     civilities: dict[str, list[str]] = Field(default_factory=dict)
     name_particles: list[str] = Field(default_factory=list)
     confidence: Confidence = Field(default_factory=Confidence)
+    ocr_checked_fields: list[str] = Field(default_factory=list)  # key fields matched back to their OCR words
     trust: TrustSettings = Field(default_factory=TrustSettings)
     key_limit_context: list[str] = Field(default_factory=list)
     leak_search_stated: list[str] = Field(default_factory=list)   # the order's nature is a leak search

@@ -30,6 +30,13 @@ class Limits(BaseModel):
     ocr_dpi: int = 300                   # render resolution for image-only PDF pages
     ocr_timeout_s: float = 40.0          # one Tesseract call
     ocr_languages: str = "fra"
+    # page orientation (parsers/orientation.py): a quarter-turned page is found by its line profiles, an
+    # upside-down one by a poor first OCR; Tesseract OSD decides when sure, else a strip is read both ways
+    orientation_axis_ratio: float = 1.0          # blank-column/blank-row share ratio above which lines run down the page
+    orientation_recheck_confidence: float = 0.6  # mean word confidence under which the orientation is questioned
+    osd_min_confidence: float = 2.0              # Tesseract OSD's orientation confidence taken as sure
+    # phone photos of paper (parsers/photo.py)
+    photo_correct: bool = True
     html_max_bytes: int = 2_000_000      # HTML bodies are truncated past this before conversion
     # Office files and archives attached to a message (parsers/office.py, parsers/unpack.py)
     office_timeout_s: float = 60.0       # one LibreOffice conversion (.doc, or a file the libraries fail on)

@@ -55,6 +55,9 @@ class ReadReason(StrEnum):
     archive_refused = "archive_refused"        # past an archive bound (size, member count, depth, ratio)
     converter_missing = "converter_missing"    # LibreOffice (soffice) is not installed
     convert_failed = "convert_failed"          # LibreOffice could not convert the file
+    # not failures: what was done to a page so it could be read (kept in Document.notes for the reviewer)
+    page_rotated = "page_rotated"              # turned upright before OCR ("page_rotated: page 1, 180° (osd)")
+    photo_corrected = "photo_corrected"        # a photo of paper: lighting evened, perspective straightened
 
     def detail(self, text: object = "") -> str:
         """`code: detail` as stored in the record ("read_failed: KeyError")."""

@@ -45,6 +45,8 @@ class Page(BaseModel):
     height: Optional[float] = None
     ocr: bool = False
     ocr_confidence: Optional[float] = None  # mean word confidence in [0, 1]
+    notes: list[str] = Field(default_factory=list)  # what was done to the page before OCR (page_rotated: 180,
+                                                    # photo_corrected): copied to Document.notes by the readers
 
 
 class Document(BaseModel):

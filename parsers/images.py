@@ -18,7 +18,7 @@ from foundation.models import Page
 from foundation.errors import ReadReason
 from parsers import budget
 from parsers._exec.tesseract import TesseractError
-from parsers.ocr import DEFAULT_ENGINE, OcrEngine
+from parsers.ocr import DEFAULT_ENGINE, OcrEngine, page_notes
 
 # Pillow's own guard: raise rather than warn past twice the ceiling. We check sizes ourselves first.
 Image.MAX_IMAGE_PIXELS = Limits().max_image_pixels
@@ -107,6 +107,7 @@ def read_image(data: bytes, limits: Limits, engine: OcrEngine = DEFAULT_ENGINE, 
         elif ocr and index < limits.max_ocr_pages:
             try:
                 page = engine.ocr_image(frame, limits).model_copy(update={"number": index + 1})
+                result.notes += page_notes(page)
             except TesseractError as error:
                 result.error = result.error or error.reason
             except Exception as error:  # an engine bug costs the page, not the message

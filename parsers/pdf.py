@@ -20,7 +20,7 @@ from foundation.models import Page, Word
 from foundation.errors import ReadReason
 from parsers import budget
 from parsers._exec.tesseract import TesseractError
-from parsers.ocr import DEFAULT_ENGINE, MAX_OCR_SIDE, OcrEngine
+from parsers.ocr import DEFAULT_ENGINE, MAX_OCR_SIDE, OcrEngine, page_notes
 
 MIN_TEXT_CHARS = 20          # fewer letters/digits than this on a page: treat it as a scan
 MAX_CHARS_PER_PAGE = 200_000
@@ -204,6 +204,7 @@ def read_pdf(data: bytes, limits: Limits, engine: OcrEngine = DEFAULT_ENGINE, oc
             except Exception as error:  # one bad page must not cost the others
                 result.notes.append(f"page {index + 1}: {type(error).__name__}")
                 page = Page(number=index + 1, text="")
+            result.notes += page_notes(page)
             result.pages.append(page)
         if result.pages and not any(p.text for p in result.pages) and all(n.startswith("page") for n in result.notes) and result.notes:
             result.error = result.error or ReadReason.corrupt_pdf.value

@@ -64,6 +64,7 @@ READ_NOTES = {
     "image_too_large": "Image trop grande", "corrupt_tnef": "Pièce jointe Outlook (winmail.dat) endommagée",
     "empty_tnef": "Pièce jointe Outlook (winmail.dat) vide", "ocr_missing": "OCR indisponible",
     "worker_died": "Lecture interrompue (erreur du lecteur)", "memory_limit": "Lecture interrompue (mémoire dépassée)",
+    "page_rotated": "Page redressée avant lecture", "photo_corrected": "Photo redressée (perspective, éclairage)",
 }
 # keys of an event's detail (outputs' history) and how their values read
 EVENT_KEYS = {"missing": "Ouvert sans", "reason": "Motif", "decision": "Décision", "reasons": "Motifs", "status": "Statut",

@@ -68,6 +68,8 @@ def review_reasons(extraction: Extraction, rules: RuleSettings) -> list[str]:
         f = extraction.fields.get(name)
         if f is not None and f.value is not None and f.confidence < rules.trust_threshold:
             reasons.append("low_confidence")
+    if any(s.name == "ocr_low_confidence" for s in extraction.signals):   # a key value OCR could not read surely
+        reasons.append("low_confidence")
     if extraction.peril is None and "peril" in rules.trusted_fields:
         reasons.append("low_confidence")
     if extraction.peril == "water_damage" and extraction.value("cause_repaired") is not True:

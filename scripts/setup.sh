@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SYSTEM_PACKAGES=(tesseract-ocr tesseract-ocr-fra dovecot-imapd cyrus-common sasl2-bin chromium poppler-utils fonts-dejavu-core kannel kannel-extras)
+SYSTEM_PACKAGES=(tesseract-ocr tesseract-ocr-fra tesseract-ocr-osd dovecot-imapd cyrus-common sasl2-bin chromium poppler-utils fonts-dejavu-core kannel kannel-extras)
 SYSTEM_PACKAGES+=(libreoffice-writer-nogui libreoffice-calc-nogui)   # Office attachments (parsers/_exec/soffice.py)
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do
@@ -40,4 +40,5 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   touch "$stamp"
 fi
 command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx fra || { echo "setup: tesseract with the French model is missing" >&2; exit 1; }
+tesseract --list-langs 2>/dev/null | grep -qx osd || { echo "setup: tesseract orientation data (tesseract-ocr-osd) is missing" >&2; exit 1; }
 echo "setup: ready (.venv/bin/intake)"

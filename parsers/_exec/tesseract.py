@@ -103,15 +103,28 @@ _ROTATE = re.compile(r"Rotate:\s*(\d+)")
 _ORIENT_CONF = re.compile(r"Orientation confidence:\s*([\d.]+)")
 
 
-def osd_rotation(image: Image.Image, timeout_s: float = 20.0) -> tuple[int, float]:
-    """Tesseract's orientation detection (--psm 0): degrees to rotate clockwise to make the page upright, and
-    its confidence. (0, 0.0) when OSD has nothing to say (too little text)."""
+@dataclass(frozen=True)
+class Orientation:
+    """What Tesseract's orientation detection (OSD, --psm 0) says of a page: the degrees to turn it clockwise
+    to make it upright (0, 90, 180, 270) and its confidence (Tesseract's own scale: about 2 and more is sure;
+    0.0 when OSD had too little text to say anything)."""
+    rotate: int = 0
+    confidence: float = 0.0
+
+
+def parse_osd(out: str) -> Orientation:
+    rot = _ROTATE.search(out)
+    conf = _ORIENT_CONF.search(out)
+    degrees = int(rot.group(1)) % 360 if rot else 0
+    return Orientation(degrees if degrees in (0, 90, 180, 270) else 0, float(conf.group(1)) if conf else 0.0)
+
+
+def osd(image: Image.Image, timeout_s: float = 20.0) -> Orientation:
+    """Orientation of `image` (Debian package tesseract-ocr-osd). A page OSD cannot read gives Orientation()."""
     try:
         out = _run(["--psm", "0"], _png(image), timeout_s)
     except TesseractError as error:
         if error.reason == "timeout":
             raise
-        return 0, 0.0
-    rot = _ROTATE.search(out)
-    conf = _ORIENT_CONF.search(out)
-    return (int(rot.group(1)) if rot else 0), (float(conf.group(1)) if conf else 0.0)
+        return Orientation()
+    return parse_osd(out)
