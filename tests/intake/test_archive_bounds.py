@@ -1,20 +1,14 @@
 """The archive source reads through the shared bounded unpacker (parsers/unpack.py): a bomb member is refused."""
 from __future__ import annotations
 
-import io
-import zipfile
 
 from intake.sources.files import read_tasks
+from tests.archives import zip_bytes
 
 MSG = b"From: a@example.com\nSubject: %s\nDate: Mon, 02 Mar 2026 10:00:00 +0100\n\nbody\n"
 
 
-def _zip(members_: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members_.items():
-            archive.writestr(name, data)
-    return buf.getvalue()
+_zip = zip_bytes
 
 
 def test_the_archive_source_refuses_a_bomb_member_and_reads_the_others(tmp_path):

@@ -1,11 +1,9 @@
 """Orders sent as Office files and archives, through the real `intake extract` command to valid records."""
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -13,6 +11,7 @@ import pytest
 from foundation.errors import ReadReason
 from parsers._exec import soffice
 from tests.parsers.office_fixtures import BROKER_SENDER, EXPECTED, EXPECTED_BROKER, HERE, mail_with
+from tests.archives import zip_bytes
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not soffice.available(), reason="LibreOffice not installed")]
 INTAKE = Path(sys.executable).with_name("intake")
@@ -40,12 +39,7 @@ def assert_order(record: dict, expected: dict) -> None:
     assert insured["postcode"] == expected["postcode"] and insured["phone"] == expected["phone"]
 
 
-def _zip(members: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buf.getvalue()
+_zip = zip_bytes
 
 
 @pytest.mark.parametrize("ext,filename", [

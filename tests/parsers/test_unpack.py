@@ -1,23 +1,17 @@
 """The one bounded unpacker, as attachments and the archive sources use it."""
 from __future__ import annotations
 
-import io
-import zipfile
 
 import pytest
 
 from foundation.errors import ReadReason
 from parsers.unpack import ArchiveError, Bounds, members, package_problem
+from tests.archives import zip_bytes
 
 BOUNDS = Bounds(max_members=3, max_member_bytes=5_000_000, max_total_bytes=8_000_000, max_ratio=100, max_depth=2)
 
 
-def _zip(members_: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members_.items():
-            archive.writestr(name, data)
-    return buf.getvalue()
+_zip = zip_bytes
 
 
 def test_members_come_in_name_order_without_folders_and_resource_forks():
