@@ -7,7 +7,7 @@ import re
 from datetime import date, datetime
 from typing import Any, Optional
 
-from classifiers import flags, insured, kinds, ner, references, trust
+from classifiers import channel_refs, flags, insured, kinds, ner, references, trust
 from classifiers.dates_amounts import find_amounts, find_dates
 from classifiers.settings import Compiled, classifier_settings, fold
 from classifiers.text import Hit, Segment, field_value, labelled, line_bounds, segments_of
@@ -252,7 +252,7 @@ def classify(msg: ParsedMessage, config: Any) -> Extraction:
     elif doc_type == "follow_up" and _personal_sender(msg, cs):
         # the insured's own mail about the claim (photos, questions): the insured is no channel
         chan = "unknown"
-    elif doc_type == "other" and not gi and chan not in ("allianz_c2s",):
+    elif doc_type == "other" and not gi and not _profile_keeps_channel(cs, chan):
         # anything that is not an order is unknown unless it clearly comes from a channel
         chan = chan if _clear_channel(signals) else "unknown"
 
@@ -281,33 +281,7 @@ def classify(msg: ParsedMessage, config: Any) -> Extraction:
     cause = flags.cause_repaired(segs, cs) if peril == "water_damage" else None
     fields["cause_repaired"] = _fv(cause) if cause else FieldValue(value=None, confidence=0.0)
 
-    # --- references by channel
-    if chan in ("allianz_agence", "allianz_courtage"):
-        fields["order_number"] = FieldValue(value="0", confidence=1.0, evidence=None)
-    else:
-        orders = references.order_hits(segs, cs)
-        orders = [h for h in orders if h.value != claim or chan == "allianz_c2s"]
-        if orders:
-            orders.sort(key=lambda h: (_KIND_RANK[h.segment.kind], h.start))
-            fields["order_number"] = _fv(orders[0])
-    if chan == "allianz_agence":
-        codes = [h for h in references.code_hits(segs, cs, "agent_code") if h.value != claim]  # a code is never the claim
-        if not codes:   # an agency's letterhead states its code: "AGENCE X - Agents généraux - Code 603318"
-            codes = [h for h in references.code_hits(segs, cs, "agent_code_letterhead") if h.value != claim]
-        if codes:
-            codes.sort(key=lambda h: (_KIND_RANK[h.segment.kind], h.start))
-            fields["intermediary_code"] = _fv(codes[0])
-    elif chan == "allianz_courtage":
-        codes = [h for h in references.code_hits(segs, cs, "broker_code") if h.value != claim]
-        if codes:
-            codes.sort(key=lambda h: (_KIND_RANK[h.segment.kind], h.start))
-            fields["intermediary_code"] = _fv(codes[0])
-        else:
-            fields["intermediary_code"] = FieldValue(value="000", confidence=0.9, evidence=None)
-    elif chan == "unknown":
-        codes = references.code_hits(segs, cs, "agent_code") or references.code_hits(segs, cs, "broker_code")
-        if codes:
-            fields["intermediary_code"] = _fv(codes[0])
+    channel_refs.read(segs, cs, chan, claim, fields)   # order number, intermediary code: the channel's profile
 
     if doc_type != "other":
         insured.read(msg, segs, cs, fields)
@@ -335,6 +309,12 @@ def classify(msg: ParsedMessage, config: Any) -> Extraction:
             signals.append(Signal(name="untrusted_sender", detail=verdict.reason, weight=-1))
     return Extraction(document_type=doc_type, channel=chan, peril=peril, signals=signals, fields=fields,
                       conflicts=conflicts)
+
+
+def _profile_keeps_channel(cs: Compiled, chan: str) -> bool:
+    """A channel whose every mail is its own (a platform's notices) keeps its name on mail that orders nothing."""
+    profile = cs.s.channels.get(chan)
+    return profile is not None and profile.keeps_channel_when_not_order
 
 
 def _personal_sender(msg: ParsedMessage, cs: Compiled) -> bool:

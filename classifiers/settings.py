@@ -91,6 +91,15 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
 
 
+class References(_Model):
+    """How a channel's orders give their references (classifiers/channel_refs.py)."""
+    order_number: Optional[str] = None        # a fixed value ("0" for agencies and brokers); None: read it
+    order_may_be_claim: bool = False          # the platform's order number may repeat the claim's digits
+    code_labels: list[str] = Field(default_factory=list)   # label names tried in order for the intermediary code
+    code_default: Optional[str] = None        # when no code is read ("000" for brokers)
+    code_default_confidence: float = 0.9
+
+
 class ChannelProfile(_Model):
     min_score: float = 2.0
     sender: list[str] = Field(default_factory=list)
@@ -104,6 +113,8 @@ class ChannelProfile(_Model):
     # senders that may send this channel's orders (regexes on the address); empty: any sender that neither
     # looks like the insurer's domains nor fails the receiving server's authentication checks
     trusted_senders: list[str] = Field(default_factory=list)
+    references: References = Field(default_factory=References)
+    keeps_channel_when_not_order: bool = False   # its notices that order nothing still carry the channel
 
     @cached_property
     def trusted_re(self) -> list[re.Pattern[str]]:
@@ -211,6 +222,7 @@ class RolesSettings(_Strict):
 
 class ClassifierSettings(_Model):
     channels: dict[str, ChannelProfile] = Field(default_factory=dict)
+    unknown_channel_references: References = Field(default_factory=References)  # an order whose channel is unknown
     document_types: DocumentTypes = Field(default_factory=DocumentTypes)
     perils: list[PerilProfile] = Field(default_factory=list)
     cause_repaired: CauseRepaired = Field(default_factory=CauseRepaired)

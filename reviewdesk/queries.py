@@ -147,7 +147,8 @@ def filter_options(user: User) -> dict[str, list[str]]:
     from foundation.models import CHANNELS
     from reviewdesk.labels import REASONS
     rules = load_config().section("rules") or {}
-    queues = {q for q in (rules.get("review_queue"), rules.get("cs2i_queue")) if q}
+    queues = {q for q in [rules.get("review_queue")] + [t.get("queue") for t in (rules.get("always_review") or {}).values()
+                                                       if isinstance(t, dict)] if q}
     channels = list(CHANNELS) if user.is_admin or not user.channels else sorted(user.channels)
     return {"channels": channels, "queues": sorted(queues), "reasons": sorted(REASONS)}
 

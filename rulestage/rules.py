@@ -43,12 +43,11 @@ def review_reasons(extraction: Extraction, rules: RuleSettings) -> list[str]:
     """Every review reason that applies to a mission order (a set: order does not matter)."""
     reasons: list[str] = []
     channel = extraction.channel
-    if channel == "allianz_cs2i":
-        reasons.append("cs2i_allianz_team")
+    team = rules.always_review.get(channel)
+    if team is not None:
+        reasons.append(team.reason)
     required = rules.required_fields.get(channel, rules.required_fields.get("unknown", ["claim_number"]))
     for name in required:
-        if channel == "allianz_cs2i" and name == "intermediary_code":
-            continue
         if extraction.value(name) in (None, ""):
             reasons.append(rules.missing_reasons.get(name, f"missing_{name}"))
         elif name in rules.trusted_fields and not _trusted(extraction, name, rules.trust_threshold):
@@ -102,6 +101,7 @@ def decide(msg: ParsedMessage, extraction: Extraction, config: Any) -> Decision:
         reasons = ["low_confidence"]
     if not reasons:
         return Decision(decision="auto_open", expertise_on_site=on_site, expertise_note=note, management_limit_eur=limit)
-    queue = rules.cs2i_queue if "cs2i_allianz_team" in reasons else rules.review_queue
+    team = rules.always_review.get(extraction.channel)
+    queue = team.queue if team is not None and team.reason in reasons else rules.review_queue
     return Decision(decision="manual_review", queue=queue, reasons=reasons, expertise_on_site=on_site,
                     expertise_note=note, management_limit_eur=limit)

@@ -17,11 +17,17 @@ class ExpertiseRule(BaseModel):
     limit_from_order: bool = False     # the limit the insurer states replaces limit_eur (keys); {limit} in note
 
 
+class TeamReview(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str                        # the reason every order of the channel carries (cs2i_allianz_team)
+    queue: Optional[str] = None        # the team's queue
+
+
 class RuleSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
     trust_threshold: float = 0.75
     review_queue: Optional[str] = None
-    cs2i_queue: str = "allianz_team"
+    always_review: dict[str, TeamReview] = Field(default_factory=dict)   # per channel: never auto-opened
     required_fields: dict[str, list[str]] = Field(default_factory=lambda: {"unknown": ["claim_number"]})
     missing_reasons: dict[str, str] = Field(default_factory=dict)   # field -> reason when absent (else missing_<field>)
     untrusted_sender_reason: str = "low_confidence"                 # an order from a sender its channel does not trust

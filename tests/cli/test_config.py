@@ -80,7 +80,7 @@ def test_config_show_merges_and_masks_secrets(tmp_path):
     assert result.returncode == ExitCode.ok, result.stderr
     data = json.loads(result.stdout)
     assert data["rules"]["trust_threshold"] == 0.81
-    assert data["rules"]["cs2i_queue"] == "allianz_team"          # the defaults are still there
+    assert data["rules"]["always_review"]["allianz_cs2i"]["queue"] == "allianz_team"          # the defaults are still there
     assert data["mailboxes"][0]["password"] == "********"
     assert "hunter2" not in result.stdout
     text = run_intake("config", "show", str(override), cwd=tmp_path)
