@@ -4,6 +4,7 @@ evidence. Regexes come from configuration, compiled once per Config object; spaC
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Optional
 
@@ -218,49 +219,70 @@ def _amount(segs: list[Segment], cs: Compiled) -> Optional[FieldValue]:
 
 
 # ----------------------------------------------------------------------------------------- classify
-def classify(msg: ParsedMessage, config: Any) -> Extraction:
-    cs = classifier_settings(config)
-    segs = segments_of(msg, cs)
-    signals: list[Signal] = []
-    fields: dict[str, FieldValue] = {}
-    conflicts: dict[str, list[FieldValue]] = {}
+@dataclass
+class Reading:
+    """What the steps of classify share: the message, its segments, and what has been read so far."""
+    msg: ParsedMessage
+    cs: Compiled
+    segs: list[Segment]
+    signals: list[Signal] = field(default_factory=list)
+    fields: dict[str, FieldValue] = field(default_factory=dict)
+    conflicts: dict[str, list[FieldValue]] = field(default_factory=dict)
+    claim: Optional[str] = None
+    gi: Optional[str] = None
+    doc_type: str = "other"
+    chan: str = "unknown"
+    peril: Optional[str] = None
 
-    claim_fv, claim_conflicts = _choose_claim(references.claim_hits(segs, cs), cs)
+    def extraction(self) -> Extraction:
+        return Extraction(document_type=self.doc_type, channel=self.chan, peril=self.peril, signals=self.signals,
+                          fields=self.fields, conflicts=self.conflicts)
+
+
+def _claim(r: Reading) -> None:
+    """The claim number, and the other ways it is written in the message (a conflict lowers its confidence)."""
+    claim_fv, claim_conflicts = _choose_claim(references.claim_hits(r.segs, r.cs), r.cs)
     if claim_fv:
-        fields["claim_number"] = claim_fv
+        r.fields["claim_number"] = claim_fv
+        r.claim = claim_fv.value
     if claim_conflicts:
-        conflicts["claim_number"] = claim_conflicts
-        signals.append(Signal(name="claim_conflict", detail=", ".join(str(f.value) for f in claim_conflicts), weight=1))
-    claim = claim_fv.value if claim_fv else None
+        r.conflicts["claim_number"] = claim_conflicts
+        r.signals.append(Signal(name="claim_conflict", detail=", ".join(str(f.value) for f in claim_conflicts),
+                                weight=1))
 
-    gi = kinds.is_gestion_integrale(msg, segs, cs)
-    if gi:
-        fields["gestion_integrale_05i"] = FieldValue(value=True, confidence=0.95, evidence=gi)
-        signals.append(Signal(name="gestion_integrale_05i", detail=gi, weight=1))
-    doc_type = kinds.document_type(msg, segs, cs, claim is not None, signals, claim)
-    if gi:
-        doc_type = "other"
+
+def _kind_and_channel(r: Reading) -> None:
+    """Document type (05I notices are never orders), then the channel with the best profile score."""
+    msg, segs, cs = r.msg, r.segs, r.cs
+    r.gi = kinds.is_gestion_integrale(msg, segs, cs)
+    if r.gi:
+        r.fields["gestion_integrale_05i"] = FieldValue(value=True, confidence=0.95, evidence=r.gi)
+        r.signals.append(Signal(name="gestion_integrale_05i", detail=r.gi, weight=1))
+    r.doc_type = "other" if r.gi else kinds.document_type(msg, segs, cs, r.claim is not None, r.signals, r.claim)
     if msg.automatic:
-        fields["is_automatic"] = FieldValue(value=True, confidence=1.0, evidence=msg.automatic)
-    chan, _ = kinds.channel(msg, segs, cs, claim, signals)
-    if doc_type == "other" and not gi and msg.automatic:
+        r.fields["is_automatic"] = FieldValue(value=True, confidence=1.0, evidence=msg.automatic)
+    r.chan, _ = kinds.channel(msg, segs, cs, r.claim, r.signals)
+    if r.doc_type == "other" and not r.gi and msg.automatic:
         # automatic mail (out-of-office, read receipt, bounce) quoting a claim is about nothing: no channel, no claim
-        chan = "unknown"
-        fields.pop("claim_number", None)
-        conflicts.pop("claim_number", None)
-        claim = None
-    elif doc_type == "follow_up" and _personal_sender(msg, cs):
+        r.chan = "unknown"
+        r.fields.pop("claim_number", None)
+        r.conflicts.pop("claim_number", None)
+        r.claim = None
+    elif r.doc_type == "follow_up" and _personal_sender(msg, cs):
         # the insured's own mail about the claim (photos, questions): the insured is no channel
-        chan = "unknown"
-    elif doc_type == "other" and not gi and not _profile_keeps_channel(cs, chan):
+        r.chan = "unknown"
+    elif r.doc_type == "other" and not r.gi and not _profile_keeps_channel(cs, r.chan):
         # anything that is not an order is unknown unless it clearly comes from a channel
-        chan = chan if _clear_channel(signals) else "unknown"
+        r.chan = r.chan if _clear_channel(r.signals) else "unknown"
 
+
+def _peril_and_requests(r: Reading) -> None:
+    """The peril, the explicit requests (leak search or repair, cosmetic repair) and whether the cause is repaired."""
+    segs, cs, fields = r.segs, r.cs, r.fields
     desc = _description(segs, cs)
     if desc:
         fields["description"] = _fv(desc)
-    peril = kinds.peril(segs, cs, None, signals) if doc_type != "other" else None
-
+    r.peril = kinds.peril(segs, cs, None, r.signals) if r.doc_type != "other" else None
     leak_search = flags.request(segs, cs, cs.leak_search)
     leak_repair = flags.request(segs, cs, cs.leak_repair)
     if leak_repair:
@@ -272,43 +294,65 @@ def classify(msg: ParsedMessage, config: Any) -> Extraction:
         own = "\n".join(kinds.own_text(sg) for sg in segs)
         stated = cs.leak_search_stated is not None and cs.leak_search_stated.search(own) is not None
         named = cs.water_damage_named is not None and cs.water_damage_named.search(own) is not None
-        if peril in ("water_damage", "leak_search", None) and doc_type != "other" \
+        if r.peril in ("water_damage", "leak_search", None) and r.doc_type != "other" \
                 and (not leak_repair or stated or not named):
-            peril = "leak_search"
+            r.peril = "leak_search"
     aesthetic = flags.request(segs, cs, cs.aesthetic)
     if aesthetic:
         fields["aesthetic_repair_requested"] = _fv(aesthetic)
-    cause = flags.cause_repaired(segs, cs) if peril == "water_damage" else None
+    cause = flags.cause_repaired(segs, cs) if r.peril == "water_damage" else None
     fields["cause_repaired"] = _fv(cause) if cause else FieldValue(value=None, confidence=0.0)
 
-    channel_refs.read(segs, cs, chan, claim, fields)   # order number, intermediary code: the channel's profile
 
-    if doc_type != "other":
-        insured.read(msg, segs, cs, fields)
-        ref = _ref_date(msg)
-        loss = _loss_date(segs, cs, ref)
-        if loss:
-            fields["loss_date"] = loss
-        amount = _amount(segs, cs)
-        if amount:
-            fields["amount_eur"] = amount
-            if peril == "key_loss" and cs.key_limit_context is not None \
-                    and cs.key_limit_context.search(fold(amount.evidence or "")):
-                # the insurer's stated limit for keys ("Limite de prise en charge : 450 €"), not a quote or estimate
-                fields["key_limit_eur"] = amount.model_copy()
-        occ = flags.vocabulary(segs, cs, "occupancy", cs.occupancy_values, cs.occupancy_weak)
-        if occ:
-            fields["occupancy"] = _fv(occ)
-        dwell = flags.vocabulary(segs, cs, "dwelling", cs.dwelling_values)
-        if dwell:
-            fields["dwelling"] = _fv(dwell)
-    if doc_type == "mission_order":
-        verdict = trust.sender_trust(msg, chan, cs)
-        fields["sender_trust"] = FieldValue(value=verdict.verdict, confidence=1.0, evidence=verdict.reason)
-        if verdict.verdict == "untrusted":
-            signals.append(Signal(name="untrusted_sender", detail=verdict.reason, weight=-1))
-    return Extraction(document_type=doc_type, channel=chan, peril=peril, signals=signals, fields=fields,
-                      conflicts=conflicts)
+def _references(r: Reading) -> None:
+    """Order number and intermediary code, as the channel's profile says (classifiers/channel_refs.py)."""
+    channel_refs.read(r.segs, r.cs, r.chan, r.claim, r.fields)
+
+
+def _details(r: Reading) -> None:
+    """The insured (by segment and role), the loss date, the amount (and a key limit), occupancy and dwelling."""
+    if r.doc_type == "other":
+        return
+    segs, cs, fields = r.segs, r.cs, r.fields
+    insured.read(r.msg, segs, cs, fields)
+    loss = _loss_date(segs, cs, _ref_date(r.msg))
+    if loss:
+        fields["loss_date"] = loss
+    amount = _amount(segs, cs)
+    if amount:
+        fields["amount_eur"] = amount
+        if r.peril == "key_loss" and cs.key_limit_context is not None \
+                and cs.key_limit_context.search(fold(amount.evidence or "")):
+            # the insurer's stated limit for keys ("Limite de prise en charge : 450 €"), not a quote or estimate
+            fields["key_limit_eur"] = amount.model_copy()
+    occ = flags.vocabulary(segs, cs, "occupancy", cs.occupancy_values, cs.occupancy_weak)
+    if occ:
+        fields["occupancy"] = _fv(occ)
+    dwell = flags.vocabulary(segs, cs, "dwelling", cs.dwelling_values)
+    if dwell:
+        fields["dwelling"] = _fv(dwell)
+
+
+def _sender_trust(r: Reading) -> None:
+    """May this sender send the channel's orders (classifiers/trust.py)? Evidence for the rules stage."""
+    if r.doc_type != "mission_order":
+        return
+    verdict = trust.sender_trust(r.msg, r.chan, r.cs)
+    r.fields["sender_trust"] = FieldValue(value=verdict.verdict, confidence=1.0, evidence=verdict.reason)
+    if verdict.verdict == "untrusted":
+        r.signals.append(Signal(name="untrusted_sender", detail=verdict.reason, weight=-1))
+
+
+STEPS = (_claim, _kind_and_channel, _peril_and_requests, _references, _details, _sender_trust)
+
+
+def classify(msg: ParsedMessage, config: Any) -> Extraction:
+    """The steps in order, each reading what the previous ones found (the way OCRmyPDF runs a page)."""
+    cs = classifier_settings(config)
+    reading = Reading(msg=msg, cs=cs, segs=segments_of(msg, cs))
+    for step in STEPS:
+        step(reading)
+    return reading.extraction()
 
 
 def _profile_keeps_channel(cs: Compiled, chan: str) -> bool:
