@@ -209,8 +209,31 @@ def _is_fax(msg: ParsedMessage) -> bool:
                           or (d.filename or "").lower().endswith((".tif", ".tiff", ".pdf"))) for d in msg.attachments)
 
 
+# a ticked box before an option of a form's list: "X Incendie", "[X] Bris de glace", "☒ Tempête"
+_TICKED = re.compile(r"(?:^|(?<=[ \t]))(?:\[\s*[xX✗✘☒■]\s*\]|[xX☒✗✘■])[ \t]+(?=(?P<opt>[^\n]{3,28}))")
+
+
+def ticked_peril(segs: list[Segment], cs: Compiled) -> Optional[tuple[str, str]]:
+    """The one peril whose option is ticked in a form's list of natures, if exactly one is (name, evidence)."""
+    found: dict[str, str] = {}
+    for seg in segs:
+        if seg.kind != "form":
+            continue
+        for m in _TICKED.finditer(seg.folded):
+            option = m.group("opt")
+            for prof in cs.s.perils:
+                if any(weight >= 4 and pattern.match(option) for pattern, weight in prof.compiled):
+                    found.setdefault(prof.name, seg.text[m.start():m.end("opt")].strip())
+    return next(iter(found.items())) if len(found) == 1 else None
+
+
 def peril(segs: list[Segment], cs: Compiled, description: Optional[str], signals: list[Signal]) -> Optional[str]:
-    """Peril with the highest keyword score (subject and description count double); ties follow config order."""
+    """Peril with the highest keyword score (subject and description count double); ties follow config order.
+    A form's ticked nature box, when exactly one peril's is ticked, decides."""
+    ticked = ticked_peril(segs, cs)
+    if ticked:
+        signals.append(Signal(name="peril", detail=f"{ticked[0]}: ticked '{ticked[1]}'", weight=10))
+        return ticked[0]
     scored: list[tuple[float, int, str, str]] = []
     texts = [(own_text(s), 2.0 if s.kind == "subject" else 1.0) for s in segs]
     if description:

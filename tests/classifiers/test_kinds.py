@@ -180,3 +180,26 @@ def test_c2s_table_with_civility_field_and_crlf(config):
     assert e.channel == "allianz_c2s"
     assert (e.value("civility"), e.value("last_name"), e.value("first_name")) == ("M.", "MULLER", "Olivier")
     assert e.value("order_number") == "96099638" and e.value("claim_number") == "S263294482"
+
+
+FORM = ("ORDRE DE MISSION\nN° de sinistre : B1234567  Code agent : 512345\n3. NATURE DU SINISTRE\n"
+        "{a} Dégâts des eaux   {b} Bris de glace   Choc de véhicule\nVol / perte de clés   Recherche de fuite   {c} Incendie\n"
+        "Dégât des eaux : la cause du sinistre a-t-elle été réparée ? Oui Non\n"
+        "Départ de feu dans la cuisine, suie sur les murs. Les dégâts des eaux des pompiers sont à sécher.\n")
+
+
+@pytest.mark.parametrize("ticks, peril", [(("", "", "X"), "fire"), (("[X]", "", ""), "water_damage"),
+                                          (("", "☒", ""), "glass_breakage")])
+def test_a_ticked_nature_box_decides_the_peril(config, ticks, peril):
+    """A form's list of natures names every peril; the ticked one is the order's, whatever the text repeats."""
+    body = FORM.format(a=ticks[0], b=ticks[1], c=ticks[2])
+    e = classify(make_msg("Ci-joint l'ODM.", subject="ODM B1234567", sender="agence@agents.allianz.fr",
+                          attachments=[("odm.pdf", [body])]), config)
+    assert e.peril == peril
+
+
+def test_two_ticked_natures_are_no_answer(config):
+    body = FORM.format(a="X", b="X", c="")
+    e = classify(make_msg("Ci-joint l'ODM.", subject="ODM B1234567", sender="agence@agents.allianz.fr",
+                          attachments=[("odm.pdf", [body])]), config)
+    assert not any(s.name == "peril" and "ticked" in (s.detail or "") for s in e.signals)
