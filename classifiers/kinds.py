@@ -210,7 +210,7 @@ def _is_fax(msg: ParsedMessage) -> bool:
 
 
 # a ticked box before an option of a form's list: "X Incendie", "[X] Bris de glace", "☒ Tempête"
-_TICKED = re.compile(r"(?:^|(?<=[ \t]))(?:\[\s*[xX✗✘☒■]\s*\]|[xX☒✗✘■])[ \t]+(?=(?P<opt>[^\n]{3,28}))")
+_TICKED = re.compile(r"(?:^|(?<=[ \t]))(?:\[\s*[xX✗✘☒■]\s*\]|[xX☒✗✘■])[ \t]+(?=(?P<opt>[^\n]{3,28}))", re.MULTILINE)
 
 
 def ticked_peril(segs: list[Segment], cs: Compiled) -> Optional[tuple[str, str]]:
