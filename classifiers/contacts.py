@@ -16,12 +16,15 @@ from classifiers.settings import Compiled, fold
 from classifiers.text import Hit, Segment, line_bounds
 
 # ----------------------------------------------------------------------------------------- phones
-_OCR_PHONE = re.compile(r"(?<![\d,])0\d(?:[ .,\-]?\d{2}){4}(?![\d,])")
+_OCR_PHONE = re.compile(r"(?<![\d,:])(?:0|\+33 ?)\d(?:[ .,:\-]?\d{2}){4}(?![\d,:])")
 
 
 def _phone_text(text: str) -> str:
-    """OCR reads a dot as a comma inside French numbers ("06.14,44.13.27"): same length, offsets hold."""
-    return _OCR_PHONE.sub(lambda m: m.group(0).replace(",", "."), text) if "," in text else text
+    """OCR reads a dot as a comma or a colon inside French numbers ("06.14,44.13.27", "+33 6 77:97 85 87"):
+    same length, offsets hold."""
+    if "," not in text and ":" not in text:
+        return text
+    return _OCR_PHONE.sub(lambda m: m.group(0).replace(",", ".").replace(":", "."), text)
 
 
 # French overseas departments share the national "0" format but have their own country codes: "06 90 11 22 33" is a
