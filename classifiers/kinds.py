@@ -109,7 +109,7 @@ def document_type(msg: ParsedMessage, segs: list[Segment], cs: Compiled, has_cla
             signals.append(Signal(name="follow_up_of_nothing" if not refers else "automatic_answer", weight=1.0))
             return "other"
         return "follow_up"
-    if order >= 2 or (has_claim and order >= 1):
+    if order >= 2 or (has_claim and order >= 1 and not answer):
         return "mission_order"
     if follow >= 1.5 and has_claim:
         return "other" if answer else "follow_up"

@@ -185,7 +185,7 @@ def code_hits(segments: list[Segment], cs: Compiled, label_name: str) -> list[Hi
                 seen += 1
                 cm = _CELL_CODE.search(line)
                 head = line[:cm.start("v")].rstrip() if cm else ""
-                if cm and _OWN_LABEL.search(head):
+                if cm and _OWN_LABEL.search(head) and not _ends_with_whole_phone(head):
                     break       # the next field's own label and value ("N° de contrat : 5923..."): the code is blank
                 if not cm or _PHONE_TAIL.search(head) and cm.start("v") > 0 \
                         and not head.strip().endswith(("|", ":")) and not _ends_with_whole_phone(head):
