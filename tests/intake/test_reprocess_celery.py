@@ -39,7 +39,7 @@ def test_celery_reprocess_archive_then_redecide_like_in_process(pg_url, tmp_path
         for name in PICKS:
             z.writestr(f"box/{name}", (SAMPLES / name).read_bytes())
     strict_path = tmp_path / "strict.yaml"
-    strict_path.write_text("rules:\n  trust_threshold: 0.95\n")
+    strict_path.write_text("rules:\n  trust_threshold: 0.99\n")
 
     worker = CeleryWorker(tmp_path / "worker.log", children=2)
     old_queue = tasks.app.conf.task_default_queue

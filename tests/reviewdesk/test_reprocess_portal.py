@@ -24,7 +24,7 @@ def loaded(app, database_url, tmp_path):
         shutil.copy(SAMPLES / name, folder / name)
     ingest_paths([str(folder)], database_url, workers=0)
     strict_path = tmp_path / "strict.yaml"
-    strict_path.write_text("rules:\n  trust_threshold: 0.95\n")
+    strict_path.write_text("rules:\n  trust_threshold: 0.99\n")
     strict = load_config(str(strict_path))
 
     def engine(store, *, dry_run, actor, **filters):
