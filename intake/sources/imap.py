@@ -116,6 +116,17 @@ def _logout(client: IMAPClient) -> None:
             pass
 
 
+COPY_MARK = b"$IntakeCopying"   # set on a message just before its COPY to move_to (servers without MOVE)
+
+
+def _message_id(item: dict) -> Optional[str]:
+    raw = item.get(b"BODY[HEADER.FIELDS (MESSAGE-ID)]") or b""
+    if isinstance(raw, str):
+        raw = raw.encode()
+    text = raw.decode("ascii", "replace").strip()
+    return text.split(":", 1)[1].strip() if ":" in text else None
+
+
 def _identity(item: dict, name: bytes) -> bytes:
     value = item.get(name)
     return value.encode() if isinstance(value, str) else bytes(str(value), "ascii") if isinstance(value, int) \
@@ -301,9 +312,30 @@ class MailboxPoller:
             self.state.advance(key, uidvalidity, new_last, created)
         done = self._same_messages(client, done, data) if done else done
         if done:
-            self._finish(client, done)
+            self._finish(client, done, folder, data)
             result.finished += len(done)
         return new_last
+
+    def _not_yet_copied(self, client: IMAPClient, uids: list[int], folder: str, data: dict) -> list[int]:
+        """The UIDs to COPY: those carrying our mark (a COPY that a crash may have interrupted) whose
+        Message-ID move_to already holds are only deleted here (kept in self._marked)."""
+        self._marked: set[int] = set()
+        try:
+            flags = client.get_flags(uids)
+        except IMAPClientError:
+            return uids
+        marked = [u for u in uids if COPY_MARK in (flags.get(u) or ())]
+        if not marked:
+            return uids
+        ids = {u: _message_id(data.get(u) or {}) for u in marked}
+        client.select_folder(self.box.move_to, readonly=True)
+        try:
+            there = {u for u, mid in ids.items()
+                     if mid and client.search(["HEADER", "Message-ID", mid])}
+        finally:
+            client.select_folder(folder)
+        self._marked = there
+        return [u for u in uids if u not in there]
 
     def _same_messages(self, client: IMAPClient, uids: list[int], data: dict) -> list[int]:
         """Just before moving: are these UIDs still the messages we stored? A folder deleted and recreated by
@@ -368,14 +400,24 @@ class MailboxPoller:
                 if not client.folder_exists(folder):  # a concurrent create is fine, anything else is not
                     raise
 
-    def _finish(self, client: IMAPClient, uids: list[int]) -> None:
+    def _finish(self, client: IMAPClient, uids: list[int], folder: str = "INBOX", data: Optional[dict] = None) -> None:
         """Move (or flag) messages that are safely stored."""
         box = self.box
         if box.move_to:
             if client.has_capability("MOVE"):
                 client.move(uids, box.move_to)
             else:
-                client.copy(uids, box.move_to)
+                # COPY + \Deleted + EXPUNGE is three steps: a crash after COPY leaves a message in both folders.
+                # Each message is marked before its COPY, so a message found marked later may already sit in
+                # move_to: it is copied again only when move_to does not hold its Message-ID.
+                uids = self._not_yet_copied(client, uids, folder, data or {})
+                if uids:
+                    client.add_flags(uids, [COPY_MARK], silent=True)
+                    client.copy(uids, box.move_to)
+                uids = sorted(set(uids) | self._marked)   # copied before a crash: only deleted now
+                self._marked = set()
+                if not uids:
+                    return
                 client.add_flags(uids, [b"\\Deleted"], silent=True)
                 if client.has_capability("UIDPLUS"):
                     client.uid_expunge(uids)

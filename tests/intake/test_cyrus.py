@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from foundation.models import SourceRef
 from intake.mailboxes import MailboxConfig
 from intake.sources.imap import MailboxPoller
 from outputs.mailboxes import StateTables
@@ -50,3 +51,25 @@ def test_every_message_once_moved_after_commit_on_cyrus(cyrus, store):
 @pytest.mark.slow
 def test_sigkill_mid_batch_then_immediate_poll_on_cyrus(cyrus, db_url, tmp_path):
     kill_then_poll_again(cyrus, db_url, tmp_path)
+
+
+def test_a_copy_interrupted_before_its_expunge_is_not_copied_twice(cyrus, store):
+    """Without MOVE, a crash between COPY and EXPUNGE leaves a message in both folders, marked by us: the next
+    poll stores nothing new, copies nothing again, and only removes it from the inbox."""
+    if cyrus.variant == "native":
+        pytest.skip("MOVE is one step")
+    from intake.sources.imap import COPY_MARK
+    message = mail(7)
+    cyrus.append([message])
+    box = MailboxConfig(**cyrus.mailbox_config())
+    with cyrus.client() as client:         # what the crashed poll had done: marked, copied, not expunged
+        if not client.folder_exists(box.move_to):
+            client.create_folder(box.move_to)
+        client.select_folder("INBOX")
+        uids = client.search(["ALL"])
+        client.add_flags(uids, [COPY_MARK])
+        client.copy(uids, box.move_to)
+    store.add_raw(message, SourceRef(uri="imap://crashed"), kind="imap")   # it was stored before the crash
+    result = MailboxPoller(box, store, StateTables(store.engine)).poll()[0]
+    assert (result.stored, result.duplicates) == (0, 1)
+    assert cyrus.count("INBOX") == 0 and cyrus.count(box.move_to) == 1
