@@ -20,13 +20,15 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Iterator, Optional, Sequence
 
 from imapclient import IMAPClient
-from imapclient.exceptions import IMAPClientError, LoginError
+from imapclient.exceptions import IMAPClientError
 
 from foundation.errors import MailboxError
 from intake.mailboxes import MailboxConfig
 from foundation.models import SourceRef
 from foundation.record import sha256_hex
 from outputs.mailboxes import StateTables
+from intake.sources.imap_connect import _logout, _text, connect, ssl_context  # noqa: F401 - the door's connection
+from intake.sources.imap_responses import _identity, _message_id
 
 log = logging.getLogger(__name__)
 
@@ -69,68 +71,7 @@ class FolderChanged(MailboxError):
     nothing of the current batch is moved; the next poll sees the new UIDVALIDITY and re-scans."""
 
 
-def ssl_context(box: MailboxConfig) -> ssl.SSLContext:
-    context = ssl.create_default_context(cafile=box.ca_file)
-    if not box.verify:
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
-    return context
-
-
-def connect(box: MailboxConfig, access_token: Optional[str] = None) -> IMAPClient:
-    """A logged-in client (XOAUTH2 with `access_token` when given, see intake/oauth.py). Connection problems
-    raise OSError/SSLError; refused logins raise MailboxError."""
-    port = box.effective_port
-    if box.security == "tls":
-        client = IMAPClient(box.host, port=port, ssl=True, ssl_context=ssl_context(box), timeout=box.timeout_s)
-    else:
-        client = IMAPClient(box.host, port=port, ssl=False, timeout=box.timeout_s)
-        if box.security == "starttls":
-            client.starttls(ssl_context(box))
-    client.normalise_times = False  # INTERNALDATE as an aware datetime
-    try:
-        if access_token is not None or box.oauth2_token is not None:
-            client.oauth2_login(box.user, access_token or box.oauth2_token.get_secret_value())
-        else:
-            assert box.password is not None
-            client.login(box.user, box.password.get_secret_value())
-    except LoginError as error:
-        _logout(client)
-        # The server's text only: never the password or the token.
-        raise MailboxError(f"{box.label}: login refused: {_text(error)}") from None
-    return client
-
-
-def _text(error: BaseException) -> str:
-    text = str(error)
-    return text.decode("utf-8", "replace") if isinstance(text, bytes) else text
-
-
-def _logout(client: IMAPClient) -> None:
-    try:
-        client.logout()
-    except Exception:  # noqa: BLE001 - the connection may already be gone
-        try:
-            client.shutdown()
-        except Exception:  # noqa: BLE001
-            pass
-
-
 COPY_MARK = b"$IntakeCopying"   # set on a message just before its COPY to move_to (servers without MOVE)
-
-
-def _message_id(item: dict) -> Optional[str]:
-    raw = item.get(b"BODY[HEADER.FIELDS (MESSAGE-ID)]") or b""
-    if isinstance(raw, str):
-        raw = raw.encode()
-    text = raw.decode("ascii", "replace").strip()
-    return text.split(":", 1)[1].strip() if ":" in text else None
-
-
-def _identity(item: dict, name: bytes) -> bytes:
-    value = item.get(name)
-    return value.encode() if isinstance(value, str) else bytes(str(value), "ascii") if isinstance(value, int) \
-        else (value or b"").strip()
 
 
 def _chunks(items: Sequence[int], size: int) -> Iterator[list[int]]:

@@ -1,4 +1,4 @@
-"""Pure reading of IMAP untagged responses (no I/O): what an IDLE wait brought back.
+"""Pure reading of IMAP responses (no I/O): what an IDLE wait brought back, and the identity of a FETCH result.
 
 imapclient's `idle_check()` gives the server's untagged responses as tuples, e.g. `(3, b'EXISTS')`,
 `(1, b'RECENT')`, `(2, b'EXPUNGE')`, `(5, b'FETCH', (b'FLAGS', ()))`, `(b'OK', b'Still here')`, or
@@ -45,3 +45,18 @@ def idle_news(responses: Iterable[Any]) -> IdleNews:
 
 def supports_idle(capabilities: Iterable[Any]) -> bool:
     return any(_word(c) == "IDLE" for c in capabilities or ())
+
+
+# --------------------------------------------------------------------- FETCH results
+def _message_id(item: dict) -> Optional[str]:
+    raw = item.get(b"BODY[HEADER.FIELDS (MESSAGE-ID)]") or b""
+    if isinstance(raw, str):
+        raw = raw.encode()
+    text = raw.decode("ascii", "replace").strip()
+    return text.split(":", 1)[1].strip() if ":" in text else None
+
+
+def _identity(item: dict, name: bytes) -> bytes:
+    value = item.get(name)
+    return value.encode() if isinstance(value, str) else bytes(str(value), "ascii") if isinstance(value, int) \
+        else (value or b"").strip()
