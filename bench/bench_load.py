@@ -117,16 +117,26 @@ class Counts:
         from outputs.store import Store
         self.store = Store(url, upgrade=False)
 
-    def now(self) -> tuple[int, int, int]:
-        """(raws stored, raws read or failed, records)."""
-        with self.store.engine.connect() as conn:
+    def now(self) -> tuple[int, int, int] | None:
+        """(raws stored, raws read or failed, records); None when the database did not answer in time."""
+        from sqlalchemy.exc import OperationalError
+        try:
+            return self._now()
+        except OperationalError as error:
+            print(f"  (counts not read: {str(error.orig)[:80]})", file=sys.stderr)
+            return None
+
+    def _now(self) -> tuple[int, int, int]:
+        from outputs.db import READ_ONLY
+        with self.store.engine.connect().execution_options(**{READ_ONLY: True}) as conn:  # plain BEGIN
             stored = conn.exec_driver_sql("SELECT count(*) FROM raw_messages").scalar()
             done = conn.exec_driver_sql("SELECT count(*) FROM raw_messages WHERE status <> 'pending'").scalar()
             records = conn.exec_driver_sql("SELECT count(*) FROM records").scalar()
         return stored, done, records
 
     def message_ids(self) -> list[str]:
-        with self.store.engine.connect() as conn:
+        from outputs.db import READ_ONLY
+        with self.store.engine.connect().execution_options(**{READ_ONLY: True}) as conn:
             return [row[0] or "" for row in conn.exec_driver_sql("SELECT message_id FROM raw_messages")]
 
     def close(self) -> None:
@@ -193,7 +203,11 @@ async def ingest_under_review(args, counts: Counts, base_url: str, accounts: lis
     series: list[Sample] = []
     why, shown = "timeout", 0.0
     while time.monotonic() - t0 < args.timeout:
-        stored, done, _ = await asyncio.to_thread(counts.now)
+        now = await asyncio.to_thread(counts.now)
+        if now is None:
+            await asyncio.sleep(1.0)
+            continue
+        stored, done, _ = now
         series.append(Sample(time.monotonic() - t0, stored, done))
         if series[-1].t - shown >= 30:
             shown = series[-1].t
