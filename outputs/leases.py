@@ -142,7 +142,13 @@ def file_lock(database: str, name: str, holder: str) -> Optional[LeaseLock]:
             os.ftruncate(fd, 0)
         except OSError:
             pass
-        os.close(fd)  # closing the descriptor releases the flock
+        # Unlock before closing: a process forked while the lease was held (the reader workers are forked
+        # on first use, inside the read lease) shares this open file, and a mere close would leave the flock
+        # held for as long as that child lives, so no other process could ever take the lease.
+        try:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
 
     return LeaseLock(name, holder, release, kind="flock")
 
