@@ -10,14 +10,11 @@ from typing import Optional
 
 from classifiers import references
 from classifiers.settings import Compiled, References
-from classifiers.text import Hit, field_value
+from classifiers.text import Hit, field_value, reading_order
 from foundation.models import FieldValue
 
-_KIND_RANK = {"form": 0, "body": 1, "subject": 2}
-
-
 def _first(hits: list[Hit]) -> Hit:
-    return sorted(hits, key=lambda h: (_KIND_RANK[h.segment.kind], h.start))[0]
+    return min(hits, key=reading_order)
 
 
 def profile_of(cs: Compiled, channel: str) -> References:

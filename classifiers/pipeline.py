@@ -11,10 +11,9 @@ from typing import Any, Optional
 from classifiers import channel_refs, flags, insured, kinds, ner, references, trust
 from classifiers.dates_amounts import find_amounts, find_dates
 from classifiers.settings import Compiled, classifier_settings, fold
-from classifiers.text import Hit, Segment, field_value, labelled, line_bounds, segments_of
+from classifiers.text import Hit, Segment, field_value, labelled, line_bounds, reading_order, segments_of
 from foundation.models import Extraction, FieldValue, ParsedMessage, Signal
 
-_KIND_RANK = {"form": 0, "body": 1, "subject": 2}
 
 
 def warm_up(config: Any) -> None:
@@ -45,7 +44,7 @@ def _choose_claim(hits: list[Hit], cs: Compiled) -> tuple[Optional[FieldValue], 
     best_tier = min(h.tier for h in hits)
     pool = [h for h in hits if h.tier == best_tier and h.segment.kind != "subject"] or \
            [h for h in hits if h.tier == best_tier]
-    pool.sort(key=lambda h: (_KIND_RANK[h.segment.kind], h.start))
+    pool.sort(key=reading_order)
     chosen = pool[0]
     # another way of writing it in the same message: strong labels anywhere, anything in the subject
     # "C 725 3789 ou C7253889": two different candidates of the chosen one's own tier in the message's own text
@@ -137,7 +136,7 @@ def _loss_date(segs: list[Segment], cs: Compiled, ref: date) -> Optional[FieldVa
     hits = labelled(segs, cs.labels.get("loss_date"), read, c.labelled, c.ocr_floor, kinds=("body", "form"))
     hits = [h for h in hits if h.value <= ref or h.value.year == ref.year]
     if hits:
-        hits.sort(key=lambda h: (_KIND_RANK[h.segment.kind], h.start))
+        hits.sort(key=reading_order)
         return _fv(hits[0])
     bare = _bare_date(segs, cs, ref)
     if bare:
@@ -204,7 +203,7 @@ def _amount(segs: list[Segment], cs: Compiled) -> Optional[FieldValue]:
                     skip_signature=True)
     hits = [h for h in hits if not _NOT_AMOUNT.search(h.segment.folded[max(0, h.start - 30):h.start + 5])]
     if hits:
-        hits.sort(key=lambda h: (_KIND_RANK[h.segment.kind], h.start))
+        hits.sort(key=reading_order)
         return _fv(hits[0])
     for seg in segs:
         if seg.kind == "subject":

@@ -385,3 +385,12 @@ def labelled(segments: list[Segment], label: Optional[re.Pattern[str]],
                 evidence = re.sub(r"\s*\n\s*", " ", evidence)
                 hits.append(Hit(value, ocr_scale(seg, confidence, floor), evidence, seg, m.start(), tier))
     return hits
+
+
+# the order in which parts are believed: a form, then the body, then the subject
+KIND_RANK = {"form": 0, "body": 1, "subject": 2}
+
+
+def reading_order(hit: "Hit") -> tuple[int, int]:
+    """Sort key of candidate hits: form before body before subject, then by position."""
+    return KIND_RANK[hit.segment.kind], hit.start

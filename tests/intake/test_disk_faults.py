@@ -155,10 +155,9 @@ def test_read_only_store_moves_nothing_then_resumes(dovecot, tmpfs, tmp_path, mo
 def test_fax_folder_sigkill_while_moving_then_immediate_poll(tmp_path, monkeypatch):
     """`intake poll` SIGKILLed while it stores and moves fax files, then at once again: every file stored
     once, every file moved, none left behind (a file stored but not moved is only moved the second time)."""
-    import signal
 
     from outputs.store import Store
-    from tests.intake.test_survival import intake, wait_until
+    from tests.intake.test_survival import intake, sigkill_when
     url = f"sqlite:///{tmp_path}/fax.db"
     Store(url).close()
     total = 400
@@ -167,14 +166,7 @@ def test_fax_folder_sigkill_while_moving_then_immediate_poll(tmp_path, monkeypat
     env = {**os.environ, "PYTHONPATH": str(REPO), "INTAKE_LOG_LEVEL": "INFO", "INTAKE_WORKERS": "1",
            "INTAKE_FAX_DIRS": json.dumps([{"path": str(fax_dir), "settle_s": 0}])}
     first = subprocess.Popen(intake("poll", "--database", url), env=env, cwd=REPO, stderr=subprocess.DEVNULL)
-    try:
-        assert wait_until(lambda: counts(url)[0] >= 20, 120, first)
-        first.send_signal(signal.SIGKILL)
-        first.wait(10)
-    finally:
-        if first.poll() is None:
-            first.kill()
-    assert first.returncode == -signal.SIGKILL, "the first poll ended before it could be killed"
+    sigkill_when(first, lambda: counts(url)[0] >= 20)
     before = counts(url)[0]
     moved_before = total - left_in_fax_folder(fax_dir)
     assert moved_before <= before < total                          # nothing moved that is not stored

@@ -54,6 +54,18 @@ def shas(url: str) -> list[str]:
             return list(s.scalars(select(RawMessage.sha256)))
 
 
+def sigkill_when(proc, ready, timeout: float = 120) -> None:
+    """SIGKILL `proc` as soon as `ready()` holds (a poll part-way through its batch); it must not end first."""
+    try:
+        assert wait_until(ready, timeout, proc)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == -signal.SIGKILL, "the first poll ended before it could be killed"
+
+
 def wait_until(predicate, timeout: float, proc=None) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -88,14 +100,7 @@ def kill_then_poll_again(server, db_url: str, tmp_path: Path, total: int = 40) -
     env = env_for(server, batch_size=5)
     with open(tmp_path / "first.log", "w") as first_log:
         first = subprocess.Popen(intake("poll", "--database", db_url), env=env, cwd=REPO, stderr=first_log)
-        try:
-            assert wait_until(lambda: raw_count(db_url) >= 8, 120, first)
-            first.send_signal(signal.SIGKILL)
-            first.wait(10)
-        finally:
-            if first.poll() is None:
-                first.kill()
-    assert first.returncode == -signal.SIGKILL, "the first poll ended before it could be killed"
+        sigkill_when(first, lambda: raw_count(db_url) >= 8)
     before = raw_count(db_url)
     assert 8 <= before < total
 
