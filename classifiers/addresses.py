@@ -97,7 +97,34 @@ def address_hits(segments: list[Segment], cs: Compiled, roles: Optional[Roles] =
                 value["city"] = _prose_city(value["city"])
             out.append(Hit(value, c.labelled_weak if near else c.unlabelled,
                            re.sub(r"\s*\n\s*", " ", seg.text[m.start():end]).strip(), seg, m.start(), 1 if near else 2))
+    if not out:
+        out = _placename_hits(segments, cs, roles)
     out.sort(key=lambda h: (h.tier, not h.value.get("postcode")))
+    return out
+
+
+def _placename_hits(segments: list[Segment], cs: Compiled, roles: Optional[Roles]) -> list[Hit]:
+    """An address with no street number ("Manoir de Kerlan, 29200 BREST", "Lieu-dit Les Granges 12850 ONET"): a postcode
+    and city in prose right after an insured word, the place name before it on its line as the street."""
+    c = cs.s.confidence
+    out: list[Hit] = []
+    for seg in segments:
+        if seg.kind == "subject":
+            continue
+        for m in POSTCODE_CITY.finditer(seg.text):
+            a, _ = line_bounds(seg.text, m.start())
+            owner = _whose(segments, seg, m.start(), cs, roles)
+            if seg.structure is not None and seg.structure.in_header(m.start()) or owner == Role.INTERMEDIARY \
+                    or owner != Role.INSURED and seg.in_signature(m.start()) or foreign_line(seg, m.start(), cs):
+                continue
+            lead = seg.folded[max(0, m.start() - 150):m.start()]
+            if owner != Role.INSURED and not (cs.insured_context is not None and cs.insured_context.search(lead)):
+                continue
+            place = seg.text[a:m.start()].rstrip(" ,-").rsplit(",", 1)[-1].strip(" ,-")
+            street = place if place[:1].isupper() and len(place) <= 60 and not re.search(r"\d", place) else None
+            value = {"street": street, "postcode": m.group("cp"), "city": _prose_city(_clean_city(m.group("city")))}
+            out.append(Hit(value, c.unlabelled, seg.text[a:m.end()].strip(), seg, m.start(), 2))
+            break
     return out
 
 

@@ -33,8 +33,14 @@ _OVERSEAS_REGIONS = ("GP", "MQ", "GF", "RE", "YT", "PM")
 _NATIONAL = re.compile(r"(?<![\d+])0[1-9](?:[ .\-]?\d{2}){4}(?!\d)")
 
 
+# written in the French way, pair by pair ("07 12 23 34 45"): a phone number even where the numbering plan has not
+# allocated its block yet (new mobile ranges, numbers typed by hand); a bare run of ten digits must be valid
+_GROUPED = re.compile(r"0[1-9](?:[ .\-]\d{2}){4}")
+
+
 def _overseas_numbers(text: str, matched: list) -> list:
-    """National-format numbers that the FR matcher left out, read as overseas numbers when one region finds them valid."""
+    """National-format numbers that the FR matcher left out: overseas numbers when one region finds them valid, else
+    French numbers when written pair by pair."""
     spans = [(pm.start, pm.end) for pm in matched]
     out = []
     for m in _NATIONAL.finditer(text):
@@ -48,6 +54,11 @@ def _overseas_numbers(text: str, matched: list) -> list:
             if phonenumbers.is_valid_number(number):
                 out.append(phonenumbers.PhoneNumberMatch(m.start(), m.group(0), number))
                 break
+        else:
+            if _GROUPED.fullmatch(m.group(0)):
+                number = phonenumbers.parse(m.group(0), "FR")
+                if phonenumbers.is_possible_number(number):
+                    out.append(phonenumbers.PhoneNumberMatch(m.start(), m.group(0), number))
     return out
 
 

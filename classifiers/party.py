@@ -144,12 +144,24 @@ def _read_first():
     return read
 
 
+def _in_brackets(seg: Segment, pos: int, a: int, b: int, cs: Compiled) -> bool:
+    """pos inside a bracket opened after a claim reference, with nothing foreign inside the bracket: "Mandatés par
+    Allianz pour le sinistre 2610… (M. Paul GIRAUD, 5 rue …)" names the insured, whoever the line's sentence is about."""
+    opened = seg.folded.rfind("(", a, pos)
+    if opened < 0 or ")" in seg.folded[opened:pos] or not re.search(
+            r"(sinistre|dossier|ref(erence)?)\W+[\w-]*\d[\w-]*\s*$", seg.folded[a:opened]):
+        return False
+    close = seg.folded.find(")", pos, b)
+    inside = seg.folded[opened + 1:close if close >= 0 else b]
+    return cs.foreign_context is None or not cs.foreign_context.search(inside)
+
+
 def foreign_line(seg: Segment, pos: int, cs: Compiled) -> bool:
     if cs.foreign_context is None:
         return False
     a, b = line_bounds(seg.folded, pos)
     return bool(cs.foreign_context.search(seg.folded, a, b)) and not (
-        cs.insured_context is not None and cs.insured_context.search(seg.folded, a, b))
+        cs.insured_context is not None and cs.insured_context.search(seg.folded, a, b)) and not _in_brackets(seg, pos, a, b, cs)
 
 
 def civility_hits(segments: list[Segment], cs: Compiled) -> list[Hit]:

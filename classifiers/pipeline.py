@@ -147,7 +147,10 @@ def _loss_date(segs: list[Segment], cs: Compiled, ref: date) -> Optional[FieldVa
         for d, a, e in find_dates(seg.folded, ref)[:200]:      # a loss date is stated early, not as the 200th date
             la, lb = line_bounds(seg.folded, a)
             before = seg.folded[max(la, a - 60):a]
-            if seg.in_signature(a) or _NOT_LOSS.search(before) or not _LOSS_CONTEXT.search(before):
+            # the story may follow the date in its sentence: "Hier matin (26/11), un camion a percuté le portail"
+            after = re.split(r"[.;!?](?:\s|$)", seg.folded[e:min(lb, e + 80)])[0]
+            if seg.in_signature(a) or _NOT_LOSS.search(before) or not (
+                    _LOSS_CONTEXT.search(before) or _LOSS_CONTEXT.search(after) and not _NOT_LOSS.search(after)):
                 continue
             if re.match(r"^\s*(le|on)\s.{0,60}(a ecrit|wrote)", seg.folded[la:lb], re.IGNORECASE) or d > ref:
                 continue

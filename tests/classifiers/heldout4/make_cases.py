@@ -1,0 +1,436 @@
+import json, pathlib
+from email.message import EmailMessage
+from email.utils import format_datetime
+import datetime as dt
+HERE = pathlib.Path('.')
+def mail(name, frm, subject, date, body, expect, html=None, headers=None):
+    m = EmailMessage()
+    m['From'] = frm; m['To'] = 'missions@assistance-habitat-demo.fr'; m['Subject'] = subject
+    m['Date'] = date; m['Message-ID'] = f'<{name}@heldout4.test>'
+    for k, v in (headers or {}).items(): m[k] = v
+    if html is None:
+        m.set_content(body)
+    else:
+        if body: m.set_content(body); m.add_alternative(html, subtype='html')
+        else: m.set_content(html, subtype='html')
+    (HERE / f'{name}.eml').write_bytes(bytes(m))
+    (HERE / f'{name}.eml.json').write_text(json.dumps(expect, ensure_ascii=False) + '\n', encoding='utf-8')
+
+BDG = {"expertise_on_site": True, "expertise_note": "Vérifier si expertise", "management_limit_eur": 300}
+CHOC = {"expertise_on_site": True, "expertise_note": "choc de véhicule si devis entre 300 et 800€ rendre le dossier si devis > 800 € = expertise", "management_limit_eur": 800}
+
+mail('h01_c2s_html_table_vitrage', 'Allianz - Plateforme C2S <c2s-notifications@allianz.fr>',
+     '[C2S] Nouvelle mission - sinistre 26101234567', 'Tue, 24 Nov 2026 10:42:07 +0100', None,
+     dict(document_type='mission_order', channel='allianz_c2s', claim_number='26101234567', order_number='4471203',
+          peril='glass_breakage', **{'insured.last_name': 'VAN DAMME', 'insured.phone': '+33671829304', 'insured.postcode': '59800'},
+          occupancy='tenant', dwelling='apartment', loss_date='2026-11-23', decision='auto_open', reasons=[], **BDG),
+     html="""<html><body><p>Madame, Monsieur,</p><p>La plateforme vous confie la mission suivante.</p>
+<table border="1" cellpadding="3">
+<tr><td><b>R&eacute;f&eacute;rence sinistre</b></td><td>26101234567</td></tr>
+<tr><td><b>Num&eacute;ro d'ordre de mission</b></td><td>4471203</td></tr>
+<tr><td><b>Nature du sinistre</b></td><td>Bris de glace</td></tr>
+<tr><td><b>Date de survenance</b></td><td>23/11/2026</td></tr>
+<tr><td><b>Assur&eacute;</b></td><td>Mme Colette VAN DAMME</td></tr>
+<tr><td><b>T&eacute;l&eacute;phone mobile</b></td><td>+33 6 71 82 93 04</td></tr>
+<tr><td><b>Adresse du risque</b></td><td>12, rue des Tanneurs<br>59800 LILLE</td></tr>
+<tr><td><b>Qualit&eacute;</b></td><td>Locataire</td></tr>
+<tr><td><b>Type d'habitation</b></td><td>Appartement</td></tr>
+</table>
+<p><b>Description</b><br>Baie vitr&eacute;e du s&eacute;jour fissur&eacute;e sur toute la hauteur suite &agrave; un choc. Remplacement du vitrage &agrave; pr&eacute;voir.</p>
+<p>Ce courriel est &eacute;mis automatiquement, merci de ne pas y r&eacute;pondre. Plateforme de suivi : 09 72 72 96 50.</p></body></html>""")
+
+mail('h02_c2s_dotleaders_dde_reparee', 'C2S Allianz <plateforme.sinistres@allianz.fr>',
+     'Missionnement automatique - DDE - 26109988776', 'Wed, 25 Nov 2026 08:03:55 +0100',
+     """MISSIONNEMENT AUTOMATIQUE C2S
+==============================
+Sinistre n° ............ 26109988776
+N° d'ordre de mission .. 4471877
+Garantie ............... Dégât des eaux
+Survenu le ............. 21/11/2026
+
+ASSURE
+  Nom ................. M. Bertrand LACOMBE
+  Portable ............ 06.44.55.66.77
+  Adresse ............. 3 chemin de la Garenne, 24100 BERGERAC
+  Statut .............. Propriétaire occupant
+  Habitation .......... Maison
+
+DESCRIPTION
+Fuite sur le flexible d'alimentation du lave-linge au rez-de-chaussée. Le flexible a été remplacé par un
+plombier le 22/11, la cause est donc réparée. Plafond de la cave et plinthes du cellier à reprendre.
+
+--
+Plateforme C2S - message généré automatiquement, ne pas répondre.
+Suivi : 09.72.72.96.50
+""",
+     dict(document_type='mission_order', channel='allianz_c2s', claim_number='26109988776', order_number='4471877',
+          peril='water_damage', cause_repaired=True, **{'insured.last_name': 'LACOMBE', 'insured.phone': '+33644556677', 'insured.postcode': '24100'},
+          occupancy='owner_occupier', dwelling='house', loss_date='2026-11-21', expertise_on_site=False, decision='auto_open', reasons=[]))
+
+mail('h03_c2s_sans_numero_ordre', 'Allianz C2S <c2s-notifications@allianz.fr>',
+     '[C2S] Mission serrurerie - 26105550123', 'Thu, 26 Nov 2026 15:20:00 +0100',
+     """Bonjour,
+
+La plateforme C2S vous transmet une mission.
+
+Référence sinistre : 26105550123
+Nature : perte de clés
+Assurée : Mme Inès BENALI - tél. 07 12 23 34 45
+Adresse : 45 avenue Jean Jaurès 69007 LYON, appartement, locataire
+Date du sinistre : 25/11/2026
+
+Description : l'assurée a égaré son trousseau de clés en rentrant du travail, ouverture de porte et
+remplacement du cylindre à prévoir.
+
+Message envoyé automatiquement, merci de ne pas répondre.
+""",
+     dict(document_type='mission_order', channel='allianz_c2s', claim_number='26105550123', order_number=None,
+          peril='key_loss', **{'insured.last_name': 'BENALI', 'insured.phone': '+33712233445'},
+          expertise_on_site=True, management_limit_eur=800, decision='manual_review', reasons=['missing_order_number']))
+
+mail('h04_courtage_choc_livraison', 'Cabinet Rouvière Assurances <sinistres@rouviere-assurances.fr>',
+     'Intervention suite choc véhicule - Mme DESCHAMPS-LEROUX', 'Fri, 27 Nov 2026 11:12:40 +0100',
+     """Bonjour,
+
+Nous vous prions de bien vouloir intervenir chez notre assurée, Mme Aurélie DESCHAMPS-LEROUX,
+7 impasse du Moulin, 31500 TOULOUSE (maison, propriétaire occupante), joignable au 07 81 92 03 14.
+
+Hier matin (26/11), un camion de livraison a percuté le portail et le mur de clôture en reculant.
+Le conducteur a laissé ses coordonnées, constat amiable établi.
+
+Références : sinistre Allianz C4417729 - code courtier 512877.
+
+Bien cordialement,
+
+Julien Rouvière
+Cabinet Rouvière Assurances - 12 bd de Strasbourg 31000 Toulouse
+Tél. 05 61 22 33 44 - ORIAS 12 045 678
+""",
+     dict(document_type='mission_order', channel='allianz_courtage', claim_number='C4417729', order_number='0',
+          intermediary_code='512877', peril='vehicle_impact',
+          **{'insured.last_name': 'DESCHAMPS-LEROUX', 'insured.phone': '+33781920314', 'insured.postcode': '31500'},
+          occupancy='owner_occupier', dwelling='house', loss_date='2026-11-26', decision='auto_open', reasons=[], **CHOC))
+
+mail('h05_courtage_cles_limite_450', 'sinistres@cap-courtage-conseil.fr',
+     'Demande d\'intervention serrurier - C0093318', 'Mon, 30 Nov 2026 09:01:12 +0100',
+     """Bonjour,
+notre client M. Karim HADDAD a perdu ses clés samedi soir (28/11). Il loge chez un voisin en attendant.
+Merci d'organiser l'ouverture de la porte et le changement de serrure, prise en charge dans la limite de 450 € TTC.
+Adresse : 19 rue Pasteur 13006 MARSEILLE - appartement dont il est locataire. Tél : 06 98 76 54 32.
+N° de sinistre : C0093318
+Cordialement,
+Sandrine - Cap Courtage Conseil, courtier en assurances
+""",
+     dict(document_type='mission_order', channel='allianz_courtage', claim_number='C0093318', order_number='0',
+          intermediary_code='000', peril='key_loss', amount_eur=450.0, management_limit_eur=450,
+          expertise_on_site=True, expertise_note='Limite 450 €TTC',
+          **{'insured.last_name': 'HADDAD', 'insured.phone': '+33698765432', 'insured.postcode': '13006'},
+          occupancy='tenant', dwelling='apartment', loss_date='2026-11-28', decision='auto_open', reasons=[]))
+
+mail('h06_courtage_dde_plombier_attendu', 'Gestion sinistres <gestion@vexin-courtage.fr>',
+     'Nouveau sinistre DDE - C7730215', 'Mon, 30 Nov 2026 14:35:00 +0100',
+     """Madame, Monsieur,
+
+Nous vous missionnons pour le dégât des eaux de notre assuré M. Olivier MARCHAND, 2 place de l'Église
+95420 MAGNY-EN-VEXIN, tél. 06 03 04 05 06 (appartement en copropriété, il en est propriétaire et y habite).
+
+Une canalisation encastrée fuit dans la salle de bains ; le plombier de la copropriété doit passer
+jeudi pour la réparer. Peintures de la chambre voisine endommagées.
+
+Sinistre : C7730215 / Code courtier : 220418
+
+Salutations distinguées,
+Vexin Courtage
+""",
+     dict(document_type='mission_order', channel='allianz_courtage', claim_number='C7730215', intermediary_code='220418',
+          peril='water_damage', cause_repaired=False,
+          **{'insured.last_name': 'MARCHAND', 'insured.phone': '+33603040506', 'insured.postcode': '95420'},
+          occupancy='owner_occupier', dwelling='apartment', decision='manual_review', reasons=['dde_cause_not_confirmed_repaired']))
+
+mail('h07_agence_corps_tempete', 'Agence Allianz Rodez Centre <agence.rodez@agents.allianz.fr>',
+     'ODM tempête - B1209334', 'Tue, 01 Dec 2026 08:47:19 +0100',
+     """Bonjour,
+
+Merci de prendre en charge le sinistre suivant :
+
+Assuré(e) : M. et Mme Thierry et Nadège CAYROL
+Adresse : Lieu-dit La Bastide, 12850 ONET-LE-CHATEAU
+Tél. domicile : 05 65 42 11 22 / portable 06 31 41 59 26
+N° de sinistre : B 120 9334
+Événement : tempête du 29/11/2026, tuiles arrachées et gouttière décrochée sur la maison (propriétaires occupants).
+
+Code agent : 0451287
+
+L'agence
+Allianz - Agent général Rodez Centre - 05 65 00 00 00
+""",
+     dict(document_type='mission_order', channel='allianz_agence', claim_number='B1209334', order_number='0',
+          intermediary_code='0451287', peril='storm',
+          **{'insured.last_name': 'CAYROL', 'insured.phone': '+33565421122', 'insured.postcode': '12850'},
+          occupancy='owner_occupier', dwelling='house', loss_date='2026-11-29', decision='auto_open', reasons=[]))
+
+mail('h08_agence_sinistre_sans_b', 'agence.albi@agents.allianz.fr',
+     'Ordre de mission incendie', 'Tue, 01 Dec 2026 10:05:00 +0100',
+     """ORDRE DE MISSION
+Agence : Albi Lapérouse   Code agent : 0388120
+Sinistre : 7712093
+Assurée : Mme Lucie FABRE, 8 rue Croix-Verte 81000 ALBI, tél 06 77 88 99 00
+Nature : incendie (départ de feu dans la cuisine le 30/11/2026), locataire d'un appartement.
+Merci d'intervenir pour la remise en état.
+""",
+     dict(document_type='mission_order', channel='allianz_agence', claim_number='7712093', intermediary_code='0388120',
+          peril='fire', **{'insured.last_name': 'FABRE', 'insured.phone': '+33677889900'},
+          decision='manual_review', reasons=['invalid_claim_number']))
+
+mail('h09_cs2i_cabinet_rives', 'Rives Expertises <secretariat@rives-expertises.fr>',
+     'Dossier 26107765432 - demande de recherche de fuite', 'Tue, 01 Dec 2026 16:40:00 +0100',
+     """Bonjour,
+
+Mandatés par Allianz pour le sinistre 26107765432 (M. Paul GIRAUD, 5 rue Lafayette 87000 LIMOGES,
+tél. 06 12 00 34 56), nous avons constaté lors de notre visite des infiltrations dont l'origine n'est pas
+identifiée. Nous vous remercions de réaliser une recherche de fuite non destructive.
+
+Notre référence : RE-26-1187.
+
+Cordialement,
+Claire Vidal, expert IARD - Rives Expertises
+""",
+     dict(document_type='mission_order', channel='allianz_cs2i', claim_number='26107765432', intermediary_code=None,
+          peril='leak_search', **{'insured.last_name': 'GIRAUD', 'insured.phone': '+33612003456'},
+          decision='manual_review', queue='allianz_team', reasons=['cs2i_allianz_team']))
+
+mail('h10_c2s_avis_05i', 'Allianz C2S <c2s-notifications@allianz.fr>',
+     'Information : ouverture dossier 26103344556', 'Wed, 02 Dec 2026 07:30:00 +0100',
+     """Bonjour,
+
+Le sinistre 26103344556 (M. Denis ROUX) a fait l'objet d'une ouverture automatique en gestion intégrale BEB
+(type de dossier 05I). Aucune action n'est attendue de votre part.
+
+Message automatique de la plateforme C2S, merci de ne pas répondre.
+""",
+     dict(document_type='other', channel='allianz_c2s', decision='ignore', reasons=['gestion_integrale_05i']))
+
+mail('h11_bruit_fournisseur_assechement', 'Sécheco Pro <info@secheco-pro.fr>',
+     'Dégâts des eaux : louez nos assécheurs -15 % jusqu\'au 15/12', 'Wed, 02 Dec 2026 06:00:00 +0100',
+     """Bonjour,
+
+Après un dégât des eaux ou une recherche de fuite, l'assèchement est la clé d'une remise en état réussie.
+Ce mois-ci, -15 % sur la location de nos déshumidificateurs professionnels.
+Commandez au 04 72 00 11 22 ou sur notre site.
+
+Vous recevez ce courriel car vous êtes client Sécheco Pro. Pour ne plus recevoir nos offres, répondez STOP.
+""",
+     dict(document_type='other', channel='unknown', decision='ignore', reasons=['not_mission_order']))
+
+mail('h12_courtage_rdf_pavillon_po', 'Cabinet Mercier <c.mercier@mercier-assurances.com>',
+     'Recherche de fuite - C2204417', 'Wed, 02 Dec 2026 09:15:00 +0100',
+     """Bonjour,
+
+Pouvez-vous intervenir pour une recherche de fuite chez notre assurée Mme Hélène BRUNET,
+11 allée des Tilleuls 37300 JOUÉ-LÈS-TOURS (pavillon dont elle est propriétaire et qu'elle occupe).
+Une tache d'humidité apparaît au plafond du salon, sans cause visible. Tél. 06 22 33 44 55.
+
+Sinistre C2204417 - notre code courtier 615004.
+
+Bien à vous,
+Christophe Mercier
+""",
+     dict(document_type='mission_order', channel='allianz_courtage', claim_number='C2204417', intermediary_code='615004',
+          peril='leak_search', **{'insured.last_name': 'BRUNET', 'insured.phone': '+33622334455', 'insured.postcode': '37300'},
+          occupancy='owner_occupier', dwelling='house', decision='manual_review', reasons=['leak_search_owner_occupied_house']))
+
+mail('h13_courtage_reprise_esthetique', 'Atlas Courtage <dossiers@atlas-courtage.fr>',
+     'Mission DDE - C5561920', 'Wed, 02 Dec 2026 10:20:00 +0100',
+     """Bonjour,
+
+Merci de missionner une entreprise pour notre assuré M. Hugo PERRIN, 30 rue Nationale 59000 LILLE,
+tél. 06 45 67 89 01, locataire d'un appartement.
+Dégât des eaux du 20/11/2026 provenant de l'appartement du dessus ; la fuite a été réparée par le voisin.
+L'assuré demande une reprise esthétique des papiers peints de la chambre.
+
+Sinistre : C5561920
+
+Cordialement
+Atlas Courtage
+""",
+     dict(document_type='mission_order', channel='allianz_courtage', claim_number='C5561920', intermediary_code='000',
+          peril='water_damage', cause_repaired=True,
+          **{'insured.last_name': 'PERRIN', 'insured.phone': '+33645678901', 'insured.postcode': '59000'},
+          occupancy='tenant', dwelling='apartment', loss_date='2026-11-20', decision='manual_review', reasons=['aesthetic_repair_not_covered']))
+
+mail('h14_courtage_couple_particule_plus33', 'Bocage Assurances <contact@bocage-assurances.fr>',
+     'Sinistre incendie - DU PONTAVICE', 'Wed, 02 Dec 2026 11:00:00 +0100',
+     """Bonjour,
+
+Nous vous confions la mission suivante pour nos clients M. et Mme Jean et Sylvie du PONTAVICE,
+Manoir de Kerlan, 29200 BREST, joignables au +33 (0)6 20 30 40 50.
+Un feu de cheminée s'est propagé à la charpente le 01/12/2026 ; les pompiers sont intervenus.
+Maison principale, propriétaires occupants.
+
+N° sinistre compagnie : C8800451
+ORIAS 07 000 123 - SIREN 412 345 678
+
+Cordialement,
+Bocage Assurances
+""",
+     dict(document_type='mission_order', channel='allianz_courtage', claim_number='C8800451', intermediary_code='000',
+          peril='fire', **{'insured.last_name': 'DU PONTAVICE', 'insured.phone': '+33620304050', 'insured.postcode': '29200'},
+          occupancy='owner_occupier', dwelling='house', loss_date='2026-12-01', decision='auto_open', reasons=[]))
+
+mail('h15_suivi_assure_question', 'Nadia Lemoine <nadia.lemoine@free.fr>',
+     'Re: votre intervention - sinistre C3321987', 'Wed, 02 Dec 2026 12:10:00 +0100',
+     """Bonjour,
+
+Je n'ai toujours pas de nouvelles du plombier depuis votre appel de lundi. Pouvez-vous me dire quand il passera ?
+
+Merci,
+Nadia Lemoine
+06 11 22 33 44
+""",
+     dict(document_type='follow_up', claim_number='C3321987', decision='attach', reasons=['follow_up']))
+
+mail('h16_courtage_dde_reparee_html', 'Cabinet Thiers <gestion@thiers-assurances.fr>',
+     'Ordre de mission - dégât des eaux', 'Wed, 02 Dec 2026 13:30:00 +0100', None,
+     dict(document_type='mission_order', channel='allianz_courtage', claim_number='C6610034', intermediary_code='433120',
+          peril='water_damage', cause_repaired=True,
+          **{'insured.last_name': 'NGUYEN', 'insured.phone': '+33760504030', 'insured.postcode': '63000'},
+          occupancy='tenant', dwelling='apartment', loss_date='2026-11-27', decision='auto_open', reasons=[]),
+     html="""<div style="font-family:Calibri">Bonjour,<br><br>Veuillez trouver ci-dessous un ordre de mission :<br>
+<ul><li><b>Assuré :</b> M. Minh NGUYEN</li><li><b>Adresse :</b> 4 rue Blatin, 63000 CLERMONT-FERRAND</li>
+<li><b>Contact :</b> 07 60 50 40 30</li><li><b>Situation :</b> locataire, appartement au 2e étage</li>
+<li><b>N° sinistre :</b> C6610034</li><li><b>Code courtier :</b> 433120</li>
+<li><b>Circonstances :</b> le 27/11/2026, débordement de la baignoire de l'occupant du 3e ; le voisin a fait réparer le robinet, la cause est supprimée.</li>
+<li><b>Dommages :</b> plafond de la salle de bains et du couloir.</li></ul>
+Cordialement,<br>Cabinet Thiers - courtier</div>""")
+print('ok')
+
+# ---------------------------------------------------------------- second batch, written after the first fixes
+mail('h17_courtage_sinistre_objet_seul', 'Cabinet Delorme <m.delorme@delorme-courtage.fr>',
+     'Sinistre n° C1234567 - Mme ROCHE - dégât des eaux', 'Wed, 02 Dec 2026 14:02:00 +0100',
+     """Bonjour,
+
+Je vous transmets la demande de Mme Valérie ROCHE, 18 rue des Acacias 21000 DIJON, locataire de son appartement.
+Joignable au 06 14 25 36 47.
+Infiltration par la toiture-terrasse le 28/11/2026 ; le syndic a fait réparer l'étanchéité hier, la cause est supprimée.
+Plafond du séjour taché, peinture à refaire.
+
+Vous pouvez me joindre au 03 80 11 22 33 pour toute question.
+
+Marc Delorme
+""",
+     dict(document_type='mission_order', channel='allianz_courtage', claim_number='C1234567', intermediary_code='000',
+          peril='water_damage', cause_repaired=True,
+          **{'insured.last_name': 'ROCHE', 'insured.phone': '+33614253647', 'insured.postcode': '21000'},
+          occupancy='tenant', dwelling='apartment', loss_date='2026-11-28', decision='auto_open', reasons=[]))
+
+mail('h18_c2s_pno_fuite_reparee', 'Allianz C2S <c2s-notifications@allianz.fr>',
+     '[C2S] Nouvelle mission - sinistre 26108877665', 'Wed, 02 Dec 2026 14:30:00 +0100',
+     """Référence sinistre : 26108877665
+Numéro d'ordre de mission : 4472950
+Nature du sinistre : Dégât des eaux
+Date de survenance : 29/11/2026
+Assuré : M. Franck ESTEVE
+Téléphone : 06 85 96 07 18
+Adresse du risque : 22 rue Sainte-Catherine 33000 BORDEAUX
+Qualité : Propriétaire non occupant
+Type d'habitation : Appartement
+
+Description :
+Fuite du ballon d'eau chaude chez le locataire. Le chauffagiste a remplacé le groupe de sécurité le 30/11.
+Dommages au parquet de l'entrée.
+
+Message automatique, merci de ne pas répondre.
+""",
+     dict(document_type='mission_order', channel='allianz_c2s', claim_number='26108877665', order_number='4472950',
+          peril='water_damage', cause_repaired=True,
+          **{'insured.last_name': 'ESTEVE', 'insured.phone': '+33685960718', 'insured.postcode': '33000'},
+          occupancy='non_occupying_owner', dwelling='apartment', loss_date='2026-11-29', decision='auto_open', reasons=[]))
+
+mail('h19_bruit_facture_anglais', 'Acme Software Billing <billing@acme-soft.example>',
+     'Your invoice #INV-20931 is available', 'Wed, 02 Dec 2026 02:00:00 +0000',
+     """Hello,
+
+Your invoice INV-20931 for December 2026 (amount due: 49.00 EUR) is now available in your account.
+Payment will be taken automatically on 05/12/2026.
+
+Thank you for your business,
+Acme Software
+""",
+     dict(document_type='other', channel='unknown', decision='ignore', reasons=['not_mission_order']))
+
+mail('h20_courtage_rdf_pno_maison', 'Agence Conseil Vernier <contact@vernier-assurances.fr>',
+     'Demande de recherche de fuite - C4040404', 'Wed, 02 Dec 2026 15:10:00 +0100',
+     """Bonjour,
+
+Merci de réaliser une recherche de fuite dans la maison que notre assuré M. Stéphane VERNET loue à un tiers
+(propriétaire bailleur), 6 rue du Four 45000 ORLEANS. Traces d'humidité au pied du mur de la cuisine.
+Le locataire, M. Alain BOYER, vous ouvrira : 06 50 60 70 80. Notre assuré : 06 40 30 20 10.
+
+Réf. sinistre C4040404 - code courtier 300912.
+
+Cordialement,
+Agence Conseil Vernier, courtier
+""",
+     dict(document_type='mission_order', channel='allianz_courtage', claim_number='C4040404', intermediary_code='300912',
+          peril='leak_search', **{'insured.last_name': 'VERNET', 'insured.phone': '+33640302010', 'insured.postcode': '45000'},
+          occupancy='non_occupying_owner', dwelling='house', decision='auto_open', reasons=[]))
+
+mail('h21_agence_cles_plafond_300', 'Agence Allianz Annecy Lac <agence.annecy@agents.allianz.fr>',
+     'ODM serrurerie B7001234', 'Wed, 02 Dec 2026 16:00:00 +0100',
+     """Bonjour,
+Vol de clés (sac arraché) le 01/12/2026 pour notre cliente Mme Agathe MOREL, 9 quai Perrière 74000 ANNECY,
+appartement, propriétaire occupante. Tél : 0612345678.
+Changement des serrures dans la limite d'un plafond de 300 euros.
+Sinistre B7001234, code agent 620014.
+Agence Annecy Lac
+""",
+     dict(document_type='mission_order', channel='allianz_agence', claim_number='B7001234', intermediary_code='620014',
+          peril='key_loss', amount_eur=300.0, management_limit_eur=300, expertise_note='Limite 300 €TTC',
+          **{'insured.last_name': 'MOREL', 'insured.phone': '+33612345678', 'insured.postcode': '74000'},
+          occupancy='owner_occupier', dwelling='apartment', loss_date='2026-12-01', decision='auto_open', reasons=[]))
+
+mail('h22_cs2i_numero_mission', 'Cabinet Dauphiné Expertises <gestion@dauphine-expertises.fr>',
+     'Expertise 26109090909 - demande de devis', 'Wed, 02 Dec 2026 16:30:00 +0100',
+     """Bonjour,
+
+Dans le cadre de notre mandat pour Allianz (sinistre 26109090909, N° de mission 8812345), nous vous remercions de
+prendre contact avec l'assurée Mme Odile PERRET (06 71 72 73 74), 3 montée du Château 38000 GRENOBLE, afin d'établir
+un devis de remise en état des embellissements après l'incendie de la cuisine.
+
+Cabinet Dauphiné Expertises - expert construction
+""",
+     dict(document_type='mission_order', channel='allianz_cs2i', claim_number='26109090909', order_number='8812345',
+          intermediary_code=None, peril='fire', **{'insured.last_name': 'PERRET', 'insured.phone': '+33671727374'},
+          decision='manual_review', queue='allianz_team', reasons=['cs2i_allianz_team']))
+
+mail('h23_courtage_cause_non_form', 'sinistres@horizon-patrimoine-assurances.fr',
+     'ODM DDE C9090901', 'Wed, 02 Dec 2026 17:00:00 +0100',
+     """ORDRE DE MISSION
+Compagnie : Allianz         Sinistre : C9090901        Code courtier : 118822
+Assuré : Mme Sophie LEGRAND                  Tél. : 06 33 22 11 00
+Adresse : 40 avenue de la Gare 68100 MULHOUSE
+Qualité : LOC                                 Logement : appt
+Nature : DDE - fuite sous évier
+Cause réparée : NON
+Date du sinistre : 30/11/2026
+""",
+     dict(document_type='mission_order', channel='allianz_courtage', claim_number='C9090901', intermediary_code='118822',
+          peril='water_damage', cause_repaired=False,
+          **{'insured.last_name': 'LEGRAND', 'insured.phone': '+33633221100', 'insured.postcode': '68100'},
+          occupancy='tenant', dwelling='apartment', loss_date='2026-11-30', decision='manual_review',
+          reasons=['dde_cause_not_confirmed_repaired']))
+
+mail('h24_bounce_odm', 'Mail Delivery System <MAILER-DAEMON@mx.assistance-habitat-demo.fr>',
+     'Undelivered Mail Returned to Sender', 'Wed, 02 Dec 2026 17:20:00 +0100',
+     """This is the mail system at host mx.assistance-habitat-demo.fr.
+
+I'm sorry to have to inform you that your message could not be delivered to one or more recipients.
+
+<r.jourdan@cabinet-jourdan.fr>: host mx.cabinet-jourdan.fr said: 550 5.1.1 mailbox unavailable
+
+--- original message ---
+Subject: Ordre de mission - sinistre C1112223
+Merci d'intervenir chez M. Jean PASCAL, 06 10 20 30 40, fuite réparée.
+""",
+     dict(document_type='other', channel='unknown', decision='ignore', reasons=['not_mission_order']))
+print('batch 2 ok')
