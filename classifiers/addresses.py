@@ -19,7 +19,7 @@ _STREET_WORDS = (r"rue|avenue|av\.?|boulevard|bd|bld|chemin|ch\.|all[eé]e|impas
                  r"cit[eé]|parc|domaine|clos|villa|mont[eé]e|traverse|promenade|esplanade|chauss[eé]e|straat|laan|plein|weg")
 STREET = re.compile(rf"(?<![\w])(?P<street>\d{{1,4}}\s?(?:bis|ter|[a-c])?\s*,?\s*(?:{_STREET_WORDS})\b[^\n,;|]{{2,80}}?)"
                     rf"(?=\s*(?:[,;|\n]|\s-\s|\s\d{{5}}\b|$)|\s+(?:à|a)\s+[A-ZÀ-Ý][\w'’\- ]{{1,40}}\(\s*\d{{5}}\s*\))", re.IGNORECASE)
-POSTCODE_CITY = re.compile(r"(?<![\d\w])(?P<cp>(?:0[1-9]|[1-8]\d|9[0-8])\d{3})\s*,?\s+(?P<city>[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’\- ]{1,40}?(?:\s+\d{1,2}(?:e|er|eme)?)?)"
+POSTCODE_CITY = re.compile(r"(?<![\d\w])(?P<cp>(?:0[1-9]|[1-8]\d|9[0-8])\d{3})\s*,?\s+(?P<city>[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’\- ]{1,40}?(?:[ \t]+\d{1,2}(?:e|er|eme)?)?)"
                            r"(?=\s*(?:cedex\b.*)?(?:$|[\n,;|()]|\.(?:\s|$)|\s{2,}|\s-\s|\s+(?:t[eé]l|tel|portable|mobile|mail|e-?mail|fax|gsm)\b))",
                            re.IGNORECASE | re.MULTILINE)
 

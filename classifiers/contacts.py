@@ -19,9 +19,16 @@ from classifiers.text import Hit, Segment, line_bounds
 _OCR_PHONE = re.compile(r"(?<![\d,:])(?:0|\+33 ?)\d(?:[ .,:\-]?\d{2}){4}(?![\d,:])")
 
 
+# a number that a wrapped paragraph broke over two lines ("joindre au 03\n85 41 41 41")
+_WRAPPED_PHONE = re.compile(r"(?<![\d+])0[1-9](?:[ .]?\d{2}){0,3}[ \t]*\n[ \t]*\d{2}(?:[ .]?\d{2}){0,3}(?!\d)")
+
+
 def _phone_text(text: str) -> str:
-    """OCR reads a dot as a comma or a colon inside French numbers ("06.14,44.13.27", "+33 6 77:97 85 87"):
-    same length, offsets hold."""
+    """OCR reads a dot as a comma or a colon inside French numbers ("06.14,44.13.27", "+33 6 77:97 85 87"), and a
+    wrapped line breaks one: same length, offsets hold."""
+    if "\n" in text:
+        text = _WRAPPED_PHONE.sub(lambda m: m.group(0).replace("\n", " ") if len(re.sub(r"\D", "", m.group(0))) == 10
+                                  else m.group(0), text)
     if "," not in text and ":" not in text:
         return text
     return _OCR_PHONE.sub(lambda m: m.group(0).replace(",", ".").replace(":", "."), text)
@@ -98,13 +105,13 @@ def phone_hits(segments: list[Segment], cs: Compiled, roles: Optional[Roles] = N
     for seg in segments:
         if seg.kind == "subject":
             continue
+        text = _phone_text(seg.text)
         try:
-            matches = list(phonenumbers.PhoneNumberMatcher(_phone_text(seg.text), "FR", leniency=phonenumbers.Leniency.VALID,
-                                                           max_tries=200))
+            matches = list(phonenumbers.PhoneNumberMatcher(text, "FR", leniency=phonenumbers.Leniency.VALID, max_tries=200))
         except Exception:  # the library's own parser must never crash the pipeline
             continue
         found += [(seg, pm) for pm in matches]
-        found += [(seg, pm) for pm in _overseas_numbers(seg.text, matches)]
+        found += [(seg, pm) for pm in _overseas_numbers(text, matches)]
     # a number printed in a signature or on a letterhead line (ORIAS, agency, cabinet...) is the sender's, wherever
     # else it appears in the message
     whose = {(id(seg), pm.start): _whose(segments, seg, pm.start, cs, roles) for seg, pm in found}
@@ -133,8 +140,12 @@ def phone_hits(segments: list[Segment], cs: Compiled, roles: Optional[Roles] = N
             continue
         labelled_here = label is not None and label.search(line_before[-40:] or "")
         insured = cs.insured_context is not None and cs.insured_context.search(seg.folded, max(0, pm.start - 120), pm.start)
+        # "Notre assuré : 06 40 …" names whose number it is (configuration `roles.insured_cues`); an insured word further
+        # back may be about someone else ("Le locataire, M. Alain BOYER, vous ouvrira : 06 50 …", the owner insured)
+        close = seg.folded[max(0, pm.start - 30):pm.start]
+        direct = cs.insured_cue is not None and any(not close[m.end():].strip(" :=-\t") for m in cs.insured_cue.finditer(close))
         if labelled_here or insured:
-            conf, tier = c.labelled, 0 if labelled_here else 1
+            conf, tier = c.labelled, 0 if labelled_here or direct else 1
         else:
             conf, tier = c.unlabelled, 2
         if owner == Role.INSURED:        # the insured's own mail gives their own number

@@ -135,7 +135,11 @@ def _vocab_scan(text: str, values: dict[str, Optional[re.Pattern[str]]],
             return
         name, m0 = got
         a, b = line_bounds(text, pos + m0.start())
-        if _is_option_list(text[a:b], lists):
+        answered = _answered(text, a, b, values)
+        if answered is not None:
+            if answered[0] is not None:
+                yield answered
+        elif _is_option_list(text[a:b], lists):
             # a flattened checkbox list says something only through its one ticked option
             ticked = _ticked(text[a:b], values)
             pat = values[ticked[0]] if ticked else None
@@ -148,6 +152,34 @@ def _vocab_scan(text: str, values: dict[str, Optional[re.Pattern[str]]],
             if m is not None:
                 yield name, m
         pos = b + 1
+
+
+_QUESTION = re.compile(r"\s*\?\s*")
+
+
+def _answered(text: str, a: int, b: int, values: dict[str, Optional[re.Pattern[str]]]):
+    """A questionnaire's line ("propriétaire occupant ? ( ) Oui (x) Non  locataire ? (x) Oui ( ) Non", "Maison ?
+    ( ) Oui (x) Non"): the value answered yes; of two values, the other one when the only answer is no; (None, None)
+    when the line asks but answers nothing; None when the line asks no question."""
+    yes: list[tuple[str, re.Match[str]]] = []
+    no: list[tuple[str, re.Match[str]]] = []
+    for name, m in _vocab_all(text[a:b], values):
+        q = _QUESTION.match(text, a + m.end())
+        if q is None:
+            continue
+        answer = text[q.end():min(b, q.end() + 24)]
+        ticked = _ticked(answer, _YES_NO)
+        match = values[name].search(text, a + m.start(), b) if values[name] is not None else None
+        if ticked and match is not None:
+            (yes if ticked[0] == "yes" else no).append((name, match))
+    if not yes and not no:
+        return None
+    if len({n for n, _ in yes}) == 1:
+        return yes[0]
+    others = [n for n, p in values.items() if p is not None and n not in {n for n, _ in no}]
+    if not yes and len(values) == 2 and len(others) == 1:
+        return others[0], no[0][1]
+    return None, None
 
 
 def _is_option_list(line: str, values: dict[str, Optional[re.Pattern[str]]]) -> bool:

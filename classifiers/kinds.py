@@ -9,7 +9,7 @@ import re
 from typing import Optional
 
 from classifiers.settings import Compiled, fold
-from classifiers.text import Segment, own_text
+from classifiers.text import Segment, own_text, unwrapped
 from foundation.models import ParsedMessage, Signal
 
 
@@ -46,8 +46,8 @@ def document_type(msg: ParsedMessage, segs: list[Segment], cs: Compiled, has_cla
         return "other"
     subject, reply, forward = subject_parts(msg, cs)
     bodies = [s for s in segs if s.kind != "subject"]
-    new_text = "\n".join(s.new_text() for s in bodies if s.kind == "body")
-    all_text = "\n".join(s.folded for s in bodies)
+    new_text = unwrapped("\n".join(s.new_text() for s in bodies if s.kind == "body"))
+    all_text = unwrapped("\n".join(s.folded for s in bodies))
     # an automatic header is one signal among others: a platform's notification carries one as well as an
     # out-of-office does; it weighs against the order evidence, it does not decide
     automatic = dt.automatic_weights.get(msg.automatic or "", 0.0)
@@ -104,7 +104,10 @@ def document_type(msg: ParsedMessage, segs: list[Segment], cs: Compiled, has_cla
     # a follow-up refers to something known: a claim, or the thread it answers. An automatic answer
     # (out-of-office) is never one (DOMAIN.md); a platform's notification about a dossier is
     refers = has_claim or bool(msg.in_reply_to)
-    if follow >= 2.5 and follow >= order - 1 and (refers or order < 2):
+    # a word of the subject alone ("… - demande de devis") does not outweigh an order written in the body: a
+    # follow-up also answers a thread or says so in its text
+    subject_only = not reply and not msg.in_reply_to and not fhits and bool(hits)
+    if follow >= 2.5 and follow >= order + (1 if subject_only else -1) and (refers or order < 2):
         if answer or not refers:
             signals.append(Signal(name="follow_up_of_nothing" if not refers else "automatic_answer", weight=1.0))
             return "other"

@@ -109,6 +109,10 @@ def name_hits(segments: list[Segment], cs: Compiled, roles: Optional[Roles] = No
             if seg.in_signature(m.start()) or foreign[a] or _not_insured(seg, segments, m.start(), a, cs, roles):
                 continue
             line = seg.text[m.start():min(b, m.start() + 160)]
+            if not seg.text[m.end():b].strip(" .\t") and b < len(seg.text):
+                # a wrapped paragraph broke the line after the civility ("notre assuré(e) Mme" / "Yvette MASSON, …")
+                _, b2 = line_bounds(seg.text, b + 1)
+                line = (seg.text[m.start():b].rstrip() + " " + seg.text[b + 1:b2].lstrip())[:160]
             cut = _NAME_END.search(line, m.end() - m.start())
             chunk = line[: cut.start()] if cut else line
             person = parse_person(chunk, cs)

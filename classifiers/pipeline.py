@@ -148,8 +148,8 @@ def _loss_date(segs: list[Segment], cs: Compiled, ref: date) -> Optional[FieldVa
             la, lb = line_bounds(seg.folded, a)
             before = seg.folded[max(la, a - 60):a]
             # the story may follow the date in its sentence: "Hier matin (26/11), un camion a percuté le portail"
-            after = re.split(r"[.;!?](?:\s|$)", seg.folded[e:min(lb, e + 80)])[0]
-            if seg.in_signature(a) or _NOT_LOSS.search(before) or not (
+            after = re.split(r"[.;!?](?:\s|$)|\n(?![ \t]*[a-z])", seg.folded[e:e + 80])[0]
+            if seg.in_signature(a) or _NOT_LOSS.search(before) or _letter_date(seg.text[max(la, a - 60):a]) or not (
                     _LOSS_CONTEXT.search(before) or _LOSS_CONTEXT.search(after) and not _NOT_LOSS.search(after)):
                 continue
             if re.match(r"^\s*(le|on)\s.{0,60}(a ecrit|wrote)", seg.folded[la:lb], re.IGNORECASE) or d > ref:
@@ -157,6 +157,15 @@ def _loss_date(segs: list[Segment], cs: Compiled, ref: date) -> Optional[FieldVa
             hit = Hit(d, c.unlabelled, seg.text[max(la, a - 40):e].strip(), seg, a, 2)
             return _fv(hit)
     return None
+
+
+_PLACE_COMMA_LE = re.compile(r"(?:^|\s)(?P<place>[A-ZÀ-Ý][a-zà-ÿ'\-]+(?:[ \-][A-ZÀ-Ý][a-zà-ÿ'\-]+)*),\s+le\s*$")
+
+
+def _letter_date(before: str) -> bool:
+    """A letter's own date, "Chalon, le 01/12/2026": a place name before ", le", not a loss ("Incendie, le 28/11")."""
+    m = _PLACE_COMMA_LE.search(before)
+    return m is not None and not _LOSS_CONTEXT.search(m.group("place"))
 
 
 def _bare_date(segs: list[Segment], cs: Compiled, ref: date) -> Optional[FieldValue]:

@@ -316,15 +316,24 @@ def segments_of(msg: ParsedMessage, cs: Compiled) -> list[Segment]:
     return out
 
 
+_SOFT_WRAP = re.compile(r"(?<=[a-z,'])([ \t]*)\n(?=[ \t]*[a-z])")
+
+
+def unwrapped(text: str) -> str:
+    """A hard-wrapped sentence on one line, same length (offsets hold): a line break between a lower-case word and a
+    line going on in lower case is a space ("nous vous remercions de\nprendre contact")."""
+    return _SOFT_WRAP.sub(lambda m: m.group(1) + " ", text) if "\n" in text else text
+
+
 def own_text(seg: Segment) -> str:
-    """The folded text that speaks for this message: a reply's quoted history is left out, but a forward's quoted
-    original IS the order ("TR:" with "-----Message d'origine-----")."""
+    """The folded text that speaks for this message, hard-wrapped sentences joined: a reply's quoted history is left
+    out, but a forward's quoted original IS the order ("TR:" with "-----Message d'origine-----")."""
     if seg.kind != "body" or seg.quote_start <= 0:
-        return seg.folded
+        return unwrapped(seg.folded)
     head = seg.folded[seg.quote_start: seg.quote_start + 120]
     if re.search(r"transfer|forward|original|origine|de\s*:|from\s*:", head, re.IGNORECASE):
-        return seg.folded
-    return seg.new_text()
+        return unwrapped(seg.folded)
+    return unwrapped(seg.new_text())
 
 
 def line_bounds(text: str, pos: int) -> tuple[int, int]:
