@@ -40,32 +40,36 @@ _OVERSEAS_REGIONS = ("GP", "MQ", "GF", "RE", "YT", "PM")
 _NATIONAL = re.compile(r"(?<![\d+])0[1-9](?:[ .\-]?\d{2}){4}(?!\d)")
 
 
-# written in the French way, pair by pair ("07 12 23 34 45"): a phone number even where the numbering plan has not
-# allocated its block yet (new mobile ranges, numbers typed by hand); a bare run of ten digits must be valid
-_GROUPED = re.compile(r"0[1-9](?:[ .\-]\d{2}){4}")
+# written in the French way, pair by pair ("07 12 23 34 45", "+33 (0)6 39 04 79 79"): a phone number even where the
+# numbering plan has not allocated its block (new ranges, numbers typed by hand); a bare run of ten digits must be valid
+_GROUPED = re.compile(r"(?:0|\+33[ .]?(?:\(0\)[ .]?)?)[1-9](?:[ .\-]\d{2}){4}")
 
 
 def _overseas_numbers(text: str, matched: list) -> list:
-    """National-format numbers that the FR matcher left out: overseas numbers when one region finds them valid, else
+    """Numbers that the FR matcher left out as not valid: overseas numbers when one region finds them valid, else
     French numbers when written pair by pair."""
     spans = [(pm.start, pm.end) for pm in matched]
     out = []
-    for m in _NATIONAL.finditer(text):
-        if any(a < m.end() and m.start() < b for a, b in spans):
+    try:
+        possible = list(phonenumbers.PhoneNumberMatcher(text, "FR", leniency=phonenumbers.Leniency.POSSIBLE, max_tries=200))
+    except Exception:  # the library's own parser must never crash the pipeline
+        return out
+    for pm in possible:
+        if any(a < pm.end and pm.start < b for a, b in spans):
             continue
-        for region in _OVERSEAS_REGIONS:
-            try:
-                number = phonenumbers.parse(m.group(0), region)
-            except phonenumbers.NumberParseException:
-                break
-            if phonenumbers.is_valid_number(number):
-                out.append(phonenumbers.PhoneNumberMatch(m.start(), m.group(0), number))
-                break
-        else:
-            if _GROUPED.fullmatch(m.group(0)):
-                number = phonenumbers.parse(m.group(0), "FR")
-                if phonenumbers.is_possible_number(number):
-                    out.append(phonenumbers.PhoneNumberMatch(m.start(), m.group(0), number))
+        raw = pm.raw_string
+        if _NATIONAL.fullmatch(raw):
+            overseas = None
+            for region in _OVERSEAS_REGIONS:
+                number = phonenumbers.parse(raw, region)
+                if phonenumbers.is_valid_number(number):
+                    overseas = phonenumbers.PhoneNumberMatch(pm.start, raw, number)
+                    break
+            if overseas is not None:
+                out.append(overseas)
+                continue
+        if _GROUPED.fullmatch(raw) and phonenumbers.is_possible_number(pm.number) and pm.number.country_code == 33:
+            out.append(pm)
     return out
 
 

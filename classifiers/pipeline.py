@@ -193,6 +193,7 @@ def _bare_date(segs: list[Segment], cs: Compiled, ref: date) -> Optional[FieldVa
     return None
 
 
+_ESTIMATE = re.compile(r"(estim|devis|evalu|montant)", re.IGNORECASE)
 _AMOUNT_CONTEXT = re.compile(r"(estim|devis|plafond|limite|montant|budget|maximum|max\.|jusqu.a|enveloppe|cout|evalu)", re.IGNORECASE)
 _NOT_AMOUNT = re.compile(r"(franchise|tva|capital|cotisation|prime|acompte|deja (verse|regle|paye))", re.IGNORECASE)
 
@@ -332,9 +333,11 @@ def _details(r: Reading) -> None:
     amount = _amount(segs, cs)
     if amount:
         fields["amount_eur"] = amount
-        if r.peril == "key_loss" and cs.key_limit_context is not None \
-                and cs.key_limit_context.search(fold(amount.evidence or "")):
-            # the insurer's stated limit for keys ("Limite de prise en charge : 450 €"), not a quote or estimate
+        evidence = fold(amount.evidence or "")
+        if r.peril == "key_loss" and cs.key_limit_context is not None and cs.key_limit_context.search(evidence) \
+                and not (_ESTIMATE.search(evidence) and float(amount.value) != int(float(amount.value))):
+            # the insurer's stated limit for keys ("Limite de prise en charge : 450 €"), not a quote or estimate; under
+            # a label naming both ("Estimation / plafond 2804,34 €") a sum with cents is the estimate (limits are round)
             fields["key_limit_eur"] = amount.model_copy()
     occ = flags.vocabulary(segs, cs, "occupancy", cs.occupancy_values, cs.occupancy_weak)
     if occ:

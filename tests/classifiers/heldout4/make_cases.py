@@ -434,3 +434,124 @@ Merci d'intervenir chez M. Jean PASCAL, 06 10 20 30 40, fuite réparée.
 """,
      dict(document_type='other', channel='unknown', decision='ignore', reasons=['not_mission_order']))
 print('batch 2 ok')
+
+# ---------------------------------------------------------------- third batch: orders in attachments, chains
+import io
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+import docx
+
+
+def pdf_of(lines):
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4, invariant=1)
+    y = 800
+    for line in lines:
+        c.setFont("Helvetica-Bold" if line.isupper() else "Helvetica", 10)
+        c.drawString(50, y, line)
+        y -= 16
+    c.showPage(); c.save()
+    return buf.getvalue()
+
+
+def docx_of(paragraphs, table=None):
+    d = docx.Document()
+    for p in paragraphs:
+        d.add_paragraph(p)
+    if table:
+        t = d.add_table(rows=0, cols=2)
+        for k, v in table:
+            row = t.add_row().cells
+            row[0].text, row[1].text = k, v
+    buf = io.BytesIO(); d.save(buf)
+    return buf.getvalue()
+
+
+def mail_with(name, frm, subject, date, body, expect, attachments, headers=None):
+    m = EmailMessage()
+    m['From'] = frm; m['To'] = 'missions@assistance-habitat-demo.fr'; m['Subject'] = subject
+    m['Date'] = date; m['Message-ID'] = f'<{name}@heldout4.test>'
+    for k, v in (headers or {}).items(): m[k] = v
+    m.set_content(body)
+    for fname, data, mt, st in attachments:
+        m.add_attachment(data, maintype=mt, subtype=st, filename=fname)
+    m.set_boundary(f'==h4-{name}==')
+    (HERE / f'{name}.eml').write_bytes(bytes(m))
+    (HERE / f'{name}.eml.json').write_text(json.dumps(expect, ensure_ascii=False) + '\n', encoding='utf-8')
+
+
+mail_with('h25_c2s_pdf_joint', 'Allianz C2S <c2s-notifications@allianz.fr>', 'Ordre de mission 4473310',
+          'Wed, 02 Dec 2026 08:10:00 +0100',
+          "Bonjour,\n\nVous trouverez ci-joint un ordre de mission émis par la plateforme C2S.\n\nMessage automatique, merci de ne pas répondre.\n",
+          dict(document_type='mission_order', channel='allianz_c2s', claim_number='26104455667', order_number='4473310',
+               peril='electrical_damage', **{'insured.last_name': 'GAUTHIER', 'insured.phone': '+33680706050', 'insured.postcode': '49000'},
+               occupancy='owner_occupier', dwelling='house', loss_date='2026-11-30', decision='auto_open', reasons=[]),
+          [('ODM_4473310.pdf', pdf_of([
+              "ORDRE DE MISSION - PLATEFORME C2S", "",
+              "Reference sinistre : 26104455667", "N° d'ordre de mission : 4473310", "Date de survenance : 30/11/2026",
+              "Nature : Dommages electriques (surtension apres orage)", "",
+              "ASSURE", "M. Laurent GAUTHIER", "17 rue Bressigny 49000 ANGERS", "Portable : 06 80 70 60 50",
+              "Proprietaire occupant - Maison", "",
+              "DESCRIPTION", "Box internet, four et volet roulant hors service apres la surtension du 30/11.",
+              "Remplacement du moteur du volet roulant a prevoir."]), 'application', 'pdf')])
+
+mail_with('h26_courtage_docx', 'Cabinet Lenoir <sinistres@lenoir-courtage.fr>', 'Nouveau dossier - C3030303',
+          'Wed, 02 Dec 2026 09:40:00 +0100',
+          "Bonjour,\n\nCi-joint notre ordre de mission pour notre client.\n\nCordialement,\nCabinet Lenoir, courtier\nTél. 04 91 00 00 01\n",
+          dict(document_type='mission_order', channel='allianz_courtage', claim_number='C3030303', intermediary_code='771100',
+               peril='burglary', **{'insured.last_name': 'ROUSSEL', 'insured.phone': '+33622446688', 'insured.postcode': '13008'},
+               occupancy='tenant', dwelling='apartment', loss_date='2026-11-29', decision='auto_open', reasons=[]),
+          [('ODM_C3030303.docx', docx_of(
+              ["ORDRE DE MISSION", "Merci d'intervenir pour sécuriser le logement après cambriolage."],
+              [("N° de sinistre", "C3030303"), ("Code courtier", "771100"), ("Assuré", "Mme Chloé ROUSSEL"),
+               ("Téléphone", "06 22 44 66 88"), ("Adresse", "52 avenue du Prado, 13008 MARSEILLE"),
+               ("Qualité", "Locataire"), ("Logement", "Appartement"), ("Date du sinistre", "29/11/2026"),
+               ("Nature", "Vol avec effraction : porte palière forcée, serrure à remplacer")]),
+            'application', 'vnd.openxmlformats-officedocument.wordprocessingml.document')])
+
+mail_with('h27_c2s_relance', 'Allianz C2S <c2s-notifications@allianz.fr>', 'Relance - mission 4471203 non clôturée',
+          'Wed, 02 Dec 2026 10:00:00 +0100',
+          "Bonjour,\n\nSauf erreur de notre part, la mission 4471203 (sinistre 26101234567, Mme VAN DAMME) n'a pas encore "
+          "fait l'objet d'un compte rendu. Merci de nous tenir informés de l'avancement.\n\nPlateforme C2S - message automatique.\n",
+          dict(document_type='follow_up', claim_number='26101234567', decision='attach', reasons=['follow_up']), [])
+
+mail_with('h28_cs2i_rapport_pdf', 'Cabinet Rives Expertises <secretariat@rives-expertises.fr>',
+          'Rapport - sinistre 26107765432', 'Wed, 02 Dec 2026 11:00:00 +0100',
+          "Bonjour,\n\nVeuillez trouver ci-joint notre rapport et la demande de travaux associée.\n\nC. Vidal, expert\n",
+          dict(document_type='mission_order', channel='allianz_cs2i', claim_number='26107765432', intermediary_code=None,
+               decision='manual_review', queue='allianz_team', reasons=['cs2i_allianz_team']),
+          [('rapport_RE-26-1187.pdf', pdf_of([
+              "RAPPORT D'EXPERTISE", "Cabinet Rives Expertises - mandate par Allianz", "",
+              "Sinistre : 26107765432", "Assure : M. Paul GIRAUD - 5 rue Lafayette 87000 LIMOGES - 06 12 00 34 56", "",
+              "Constatations : infiltrations en plafond de la salle de bains, origine : joint de baignoire.",
+              "Travaux demandes : reprise du joint et des peintures du plafond."]), 'application', 'pdf')])
+
+mail_with('h29_agence_tr_gmail', 'Sandrine Vial <sandrine.vial.agence@gmail.com>', 'TR: ODM - B8080808',
+          'Wed, 02 Dec 2026 12:00:00 +0100',
+          """Bonjour, je vous fais suivre depuis ma boîte perso (messagerie de l'agence en panne).
+
+---------- Forwarded message ---------
+De : Agence Allianz Nîmes Arènes <agence.nimes@agents.allianz.fr>
+Date: mer. 2 déc. 2026 à 11:45
+Subject: ODM - B8080808
+To: Sandrine Vial <sandrine.vial.agence@gmail.com>
+
+ORDRE DE MISSION
+N° sinistre : B8080808
+Code agent : 330145
+Assuré : M. Théo BARRAL - 06 70 80 90 11
+Adresse : 4 rue de l'Aspic 30000 NIMES
+Occupation : locataire - appartement
+Sinistre : bris de glace le 01/12/2026 (fenêtre de la cuisine)
+""",
+          dict(document_type='mission_order', channel='allianz_agence', claim_number='B8080808', intermediary_code='330145',
+               peril='glass_breakage', **{'insured.last_name': 'BARRAL', 'insured.phone': '+33670809011', 'insured.postcode': '30000'},
+               occupancy='tenant', dwelling='apartment', loss_date='2026-12-01', decision='auto_open', reasons=[], **BDG), [])
+
+mail_with('h30_ooo_anglais_citant_odm', 'Marc Olivier <m.olivier@lenoir-courtage.fr>', 'Automatic reply: Nouveau dossier - C3030303',
+          'Wed, 02 Dec 2026 09:41:00 +0100',
+          "I am out of the office until 07/12/2026 with limited access to email.\nPour toute urgence : sinistres@lenoir-courtage.fr\n\n"
+          "> Ci-joint notre ordre de mission pour notre client, sinistre C3030303.\n",
+          dict(document_type='other', channel='unknown', decision='ignore', reasons=['not_mission_order']), [],
+          headers={'Auto-Submitted': 'auto-replied'})
+print('batch 3 ok')
