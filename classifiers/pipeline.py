@@ -274,6 +274,9 @@ def _kind_and_channel(r: Reading) -> None:
     if msg.automatic:
         r.fields["is_automatic"] = FieldValue(value=True, confidence=1.0, evidence=msg.automatic)
     r.chan, _ = kinds.channel(msg, segs, cs, r.claim, r.signals)
+    if r.doc_type == "follow_up" and _own_document(r):
+        r.doc_type = "mission_order"
+        r.signals.append(Signal(name="channel_own_document", detail=r.chan, weight=1))
     if r.doc_type == "other" and not r.gi and msg.automatic:
         # automatic mail (out-of-office, read receipt, bounce) quoting a claim is about nothing: no channel, no claim
         r.chan = "unknown"
@@ -286,6 +289,18 @@ def _kind_and_channel(r: Reading) -> None:
     elif r.doc_type == "other" and not r.gi and not _profile_keeps_channel(cs, r.chan):
         # anything that is not an order is unknown unless it clearly comes from a channel
         r.chan = r.chan if _clear_channel(r.signals) else "unknown"
+
+
+def _own_document(r: Reading) -> bool:
+    """A follow-up only by a subject word that names the channel's own order document (an expert firm's "Rapport")."""
+    profile = r.cs.s.channels.get(r.chan)
+    if profile is None or not profile.own_documents:
+        return False
+    names = {s.name for s in r.signals}
+    if names & {"reply_subject", "in_reply_to", "follow_up_text"}:
+        return False
+    words = [s.detail for s in r.signals if s.name == "follow_up_subject"]
+    return bool(words) and all(any(p.fullmatch(fold(w)) for p in profile.own_documents_re) for w in words)
 
 
 def _peril_and_requests(r: Reading) -> None:

@@ -115,6 +115,13 @@ class ChannelProfile(_Model):
     trusted_senders: list[str] = Field(default_factory=list)
     references: References = Field(default_factory=References)
     keeps_channel_when_not_order: bool = False   # its notices that order nothing still carry the channel
+    # subject words that name this channel's own order documents ("rapport" of an expert firm), not a follow-up,
+    # when nothing else (a reply, a follow-up phrase) says the mail follows up
+    own_documents: list[str] = Field(default_factory=list)
+
+    @cached_property
+    def own_documents_re(self) -> list[re.Pattern[str]]:
+        return [compile_pattern(p) for p in self.own_documents]
 
     @cached_property
     def trusted_re(self) -> list[re.Pattern[str]]:

@@ -519,7 +519,7 @@ mail_with('h28_cs2i_rapport_pdf', 'Cabinet Rives Expertises <secretariat@rives-e
           'Rapport - sinistre 26107765432', 'Wed, 02 Dec 2026 11:00:00 +0100',
           "Bonjour,\n\nVeuillez trouver ci-joint notre rapport et la demande de travaux associée.\n\nC. Vidal, expert\n",
           dict(document_type='mission_order', channel='allianz_cs2i', claim_number='26107765432', intermediary_code=None,
-               decision='manual_review', queue='allianz_team', reasons=['cs2i_allianz_team']),
+               decision='manual_review', queue='allianz_team', reasons=['cs2i_allianz_team', 'dde_cause_not_confirmed_repaired']),
           [('rapport_RE-26-1187.pdf', pdf_of([
               "RAPPORT D'EXPERTISE", "Cabinet Rives Expertises - mandate par Allianz", "",
               "Sinistre : 26107765432", "Assure : M. Paul GIRAUD - 5 rue Lafayette 87000 LIMOGES - 06 12 00 34 56", "",
@@ -555,3 +555,70 @@ mail_with('h30_ooo_anglais_citant_odm', 'Marc Olivier <m.olivier@lenoir-courtage
           dict(document_type='other', channel='unknown', decision='ignore', reasons=['not_mission_order']), [],
           headers={'Auto-Submitted': 'auto-replied'})
 print('batch 3 ok')
+
+# ---------------------------------------------------------------- fourth batch: mail that must never open a dossier
+NOISE = dict(document_type='other', channel='unknown', decision='ignore', reasons=['not_mission_order'])
+mail('h31_phishing_c2s_lookalike', 'Allianz C2S <c2s-notifications@allianz-c2s-support.com>',
+     '[C2S] Nouvelle mission - sinistre 26100000001', 'Wed, 02 Dec 2026 13:00:00 +0100',
+     """Référence sinistre : 26100000001
+Numéro d'ordre de mission : 4470001
+Nature du sinistre : Dégât des eaux, cause réparée
+Assuré : M. Alain DURAND - 06 11 11 11 11 - 1 rue de Paris 75001 PARIS, locataire, appartement
+Pour accepter la mission, confirmez vos identifiants sur notre nouveau portail : http://allianz-c2s-support.com/login
+""",
+     dict(decision='manual_review', reasons=['low_confidence']), headers={'Authentication-Results': 'mx.assistance-habitat-demo.fr; spf=fail smtp.mailfrom=allianz-c2s-support.com; dkim=none; dmarc=fail header.from=allianz-c2s-support.com'})
+
+mail('h32_avis_reglement', 'Allianz Règlements <reglements@allianz.fr>', 'Avis de règlement - sinistre 26101234567',
+     'Wed, 02 Dec 2026 13:10:00 +0100',
+     """Madame, Monsieur,
+
+Nous vous informons qu'un virement de 1 245,00 EUR a été émis en règlement de votre facture n° F-2026-1183
+relative au sinistre 26101234567 (Mme VAN DAMME).
+
+Service règlements Allianz
+""",
+     dict(document_type='other', decision='ignore', reasons=['not_mission_order']))
+
+mail('h33_invitation_visio', 'Claire Dumas <c.dumas@allianz.fr>', 'Invitation : point mensuel prestataires - 10 déc. 2026',
+     'Wed, 02 Dec 2026 13:20:00 +0100',
+     """Bonjour,
+
+Je vous propose notre point mensuel le jeudi 10 décembre à 14h : bilan des missions de novembre (dégâts des eaux,
+recherches de fuite, bris de glace), délais d'intervention, sinistres en retard.
+
+Rejoindre la réunion Microsoft Teams : https://teams.example/meet/123
+
+Claire Dumas, responsable réseau prestataires
+""", NOISE)
+
+mail('h34_reclamation_client', 'Jacques Moreau <jacques.moreau@orange.fr>', 'Réclamation',
+     'Wed, 02 Dec 2026 13:30:00 +0100',
+     """Bonjour,
+
+Je suis très mécontent : votre technicien est venu le 20/11 pour ma fuite et depuis rien. Le plafond est toujours
+taché. Je vais écrire à mon assurance.
+
+J. Moreau
+""", dict(document_type='other', decision='ignore', reasons=['not_mission_order']))
+
+mail('h35_demande_tarifs_courtier', 'Cabinet Fabre Assurances <contact@fabre-assurances.fr>', 'Demande de grille tarifaire',
+     'Wed, 02 Dec 2026 13:40:00 +0100',
+     """Bonjour,
+
+Nous souhaiterions recevoir votre grille tarifaire 2027 pour les interventions de recherche de fuite, de plomberie
+et de serrurerie, afin de la proposer à nos clients.
+
+Cordialement,
+Cabinet Fabre Assurances, courtier - ORIAS 07 123 456
+""", dict(document_type='other', decision='ignore', reasons=['not_mission_order']))
+
+mail('h36_accuse_plateforme', 'Allianz C2S <c2s-notifications@allianz.fr>', 'Accusé de réception de votre compte rendu - mission 4471203',
+     'Wed, 02 Dec 2026 13:50:00 +0100',
+     """Bonjour,
+
+Nous accusons réception de votre compte rendu d'intervention pour la mission 4471203 (sinistre 26101234567).
+
+Message automatique de la plateforme C2S, merci de ne pas répondre.
+""", dict(document_type='other', decision='ignore', reasons=['not_mission_order']),
+     headers={'Auto-Submitted': 'auto-generated'})
+print('batch 4 ok')
