@@ -17,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import sessionmaker
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
@@ -53,9 +54,10 @@ def read_sessions(store) -> sessionmaker:
     return sessionmaker(bind=read_only(store.engine), expire_on_commit=False)
 
 
-def _error_page(request: Request, status: int, detail: str, headers=None) -> Response:
+async def _error_page(request: Request, status: int, detail: str, headers=None) -> Response:
     titles = {403: "Accès refusé", 404: "Page introuvable", 405: "Méthode non permise"}
-    user, pending = page_user(request)  # a logged-in reviewer keeps the navigation bar on an error page
+    # a logged-in reviewer keeps the navigation bar on an error page; its reads run in the threadpool
+    user, pending = await run_in_threadpool(page_user, request)
     return TEMPLATES.TemplateResponse(request, "error.html", {
         "status": status, "title": titles.get(status, "Erreur"), "detail": detail, "user": user,
         "pending_count": pending, "csrf": request.session.get("csrf", "") if "session" in request.scope else "",
@@ -95,14 +97,14 @@ def create_app(database_url: str, settings: PortalSettings | None = None, bind_h
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        return _error_page(request, exc.status_code, exc.detail if isinstance(exc.detail, str) else "",
+        return await _error_page(request, exc.status_code, exc.detail if isinstance(exc.detail, str) else "",
                            getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
     async def bad_input(request: Request, exc: RequestValidationError) -> Response:
         """A malformed id in the path is a page that does not exist; other bad input keeps FastAPI's 422."""
         if any(error.get("loc", ("",))[0] == "path" for error in exc.errors()):
-            return _error_page(request, 404, "Page introuvable.")
+            return await _error_page(request, 404, "Page introuvable.")
         return await request_validation_exception_handler(request, exc)
 
     app.mount("/static", StaticFiles(directory=str(Path(__file__).with_name("static"))), name="static")
