@@ -93,7 +93,8 @@ def _start_portal(database_url: str, host: str, port: int, config_path: Optional
     import uvicorn
     from foundation.config import load_config
 
-    server = uvicorn.Server(uvicorn.Config(create_app(database_url, bind_host=host, config=load_config(config_path)), host=host, port=port, log_level="info",
+    app = create_app(database_url, bind_host=host, config=load_config(config_path))  # the service's own --config
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info",
                                            server_header=False, proxy_headers=False))
     server.install_signal_handlers = lambda: None  # type: ignore[method-assign] - the main thread owns signals
     threading.Thread(target=server.run, name="portal", daemon=True).start()

@@ -86,7 +86,7 @@ def _write(writer: Callable[[], Session], statement) -> None:
             session.execute(statement)
             session.commit()
     except OperationalError as error:
-        log.warning("login session bookkeeping not written: %s", str(error.orig).splitlines()[0] if error.orig else error)
+        log.warning("login session bookkeeping not written: %s", str(error).splitlines()[0])
 
 
 def end(session: Session, token: Optional[str], why: str = "logout") -> None:

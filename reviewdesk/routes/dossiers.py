@@ -28,7 +28,8 @@ def _dossier_or_404(session: Session, user: User, dossier_id: str) -> Dossier:
 def dossier_list(request: Request, q: str = "", status: str = "", channel: str = "", sort: str = "recent",
                  page: int = 1, user: User = Depends(current_user), session: Session = Depends(db)) -> Response:
     result = queries.dossier_page(session, user, q, status=status, channel=channel, sort=sort, page=page)
-    return render(request, "dossiers.html", {"q": q, "result": result, "options": queries.filter_options(user, portal_config(request)),
+    options = queries.filter_options(user, portal_config(request))
+    return render(request, "dossiers.html", {"q": q, "result": result, "options": options,
                                              "sorts": DOSSIER_SORT_LABELS}, session, user)
 
 

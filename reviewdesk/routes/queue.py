@@ -45,7 +45,8 @@ def queue(request: Request, channel: str = "", reason: str = "", queue: str = ""
     filters = queries.QueueFilter(channel=channel or None, reason=reason or None, queue=queue or None,
                                   age=age if age in queries.AGE_FILTERS else None, page=max(1, page))
     result = queries.queue_page(session, user, filters)
-    return render(request, "queue.html", {"result": result, "options": queries.filter_options(user, portal_config(request)),
+    options = queries.filter_options(user, portal_config(request))
+    return render(request, "queue.html", {"result": result, "options": options,
                                           "ages": queries.AGE_FILTERS}, session, user)
 
 
