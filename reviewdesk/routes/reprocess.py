@@ -69,7 +69,8 @@ def preview(request: Request, user: User = Depends(require_admin), session: Sess
     form = dict(posted.items())
     filters = _filters(form)
     session.commit()  # end the request's transaction: the engine uses the store's own connections
-    result = _engine(request)(request.app.state.store, dry_run=True, actor=user.email, **filters)
+    result = _engine(request)(request.app.state.store, dry_run=True, actor=user.email,
+                              config=request.app.state.config, **filters)
     if len(result.changes) > MAX_RECORDS:
         raise HTTPException(400, f"plus de {MAX_RECORDS} enregistrements : utilisez `intake reprocess`")
     return _page(request, session, user, form, result)
@@ -82,5 +83,6 @@ def apply(request: Request, user: User = Depends(require_admin), session: Sessio
     if not ids:
         raise HTTPException(400, "aucun enregistrement à appliquer")
     session.commit()  # end the request's transaction (on SQLite it would hold the write lock the engine needs)
-    result = _engine(request)(request.app.state.store, dry_run=False, actor=user.email, record_ids=ids)
+    result = _engine(request)(request.app.state.store, dry_run=False, actor=user.email,
+                              config=request.app.state.config, record_ids=ids)
     return _page(request, session, user, {"record_id": ""}, result, applied=True)

@@ -81,3 +81,20 @@ def test_intake_serve_loads_the_config_it_is_given(tmp_path):
                           text=True, timeout=120, stdin=subprocess.DEVNULL)
     assert done.returncode != 0
     assert "unknown key portal.refuse_reason" in done.stdout + done.stderr
+
+
+def test_the_reprocessing_engine_gets_the_portals_config(operator_app):
+    from types import SimpleNamespace
+    given = []
+
+    def engine(store, *, dry_run, actor, config=None, **filters):
+        given.append(config)
+        return SimpleNamespace(changes=[], failed=[], per_channel=lambda: {})
+    operator_app.state.reprocessor = engine
+    client = login(TestClient(operator_app, follow_redirects=False), make_user(operator_app, "chef@intake.test",
+                                                                               is_admin=True))
+    page = client.get("/admin/reprocess")
+    answer = client.post("/admin/reprocess/preview", data={"csrf_token": csrf_of(page.text), "record_id": ""})
+    assert answer.status_code == 200, answer.text[:300]
+    assert given == [operator_app.state.config]
+    assert given[0].section("portal")["refuse_reasons"] == ["Motif propre à ce cabinet"]
