@@ -83,7 +83,7 @@ def _webhook_interval(service: Service) -> float:
     return webhook_settings(load_config(service.config_path)).every_s  # a bad section stops the start, clearly
 
 
-def _start_portal(database_url: str, host: str, port: int):
+def _start_portal(database_url: str, host: str, port: int, config_path: Optional[str] = None):
     """The review portal in a thread (uvicorn), when reviewdesk is installed; returns the server or None."""
     try:
         from reviewdesk.app import create_app
@@ -91,8 +91,10 @@ def _start_portal(database_url: str, host: str, port: int):
         log.warning("review portal not available (reviewdesk not installed): scheduler only")
         return None
     import uvicorn
+    from foundation.config import load_config
 
-    server = uvicorn.Server(uvicorn.Config(create_app(database_url, bind_host=host), host=host, port=port, log_level="info",
+    app = create_app(database_url, bind_host=host, config=load_config(config_path))  # the service's own --config
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info",
                                            server_header=False, proxy_headers=False))
     server.install_signal_handlers = lambda: None  # type: ignore[method-assign] - the main thread owns signals
     threading.Thread(target=server.run, name="portal", daemon=True).start()
@@ -116,7 +118,7 @@ def run_service(database_url: str, config_path: Optional[str] = None, host: str 
     server = None
     watchers: list = []
     try:
-        server = _start_portal(database_url, host, port) if portal else None
+        server = _start_portal(database_url, host, port, config_path) if portal else None
         scheduler.start()
         watchers = service.start_idle_watchers()      # push where offered; the interval polls stay as a net
         log.info("intake running", extra={"mailboxes": len(service.sources.mailboxes),

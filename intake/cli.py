@@ -102,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-portal", action="store_true", help="run the scheduler only")
 
     p = sub.add_parser("serve", help="serve the review portal")
-    _add_database(p)
+    _add_database(p); _add_config(p)
     p.add_argument("--host", default="127.0.0.1", help="address the portal listens on")
     p.add_argument("--port", type=int, default=8000, help="port the portal listens on")
 
@@ -226,8 +226,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from foundation.config import load_config
     from reviewdesk.app import serve
-    return serve(_database_url(args), host=args.host, port=args.port)
+    return serve(_database_url(args), host=args.host, port=args.port, config=load_config(_config_path(args)))
 
 
 def cmd_status(args: argparse.Namespace) -> int:

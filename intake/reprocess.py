@@ -203,14 +203,14 @@ def _one(store, candidate: Candidate, config: Config, variants: dict[float, Conf
     return change
 
 
-def portal_reprocessor(store, *, dry_run: bool, actor: str, **filters) -> Redecision:
-    """What the portal's admin action runs (reviewdesk.reprocess_hook): the current configuration
-    (INTAKE_CONFIG), cached parses only, no threshold curve."""
+def portal_reprocessor(store, *, dry_run: bool, actor: str, config=None, **filters) -> Redecision:
+    """What the portal's admin action runs (reviewdesk.reprocess_hook): the portal's configuration (the one
+    `intake serve/run --config` loaded; INTAKE_CONFIG's without one), cached parses only, no threshold curve."""
     from foundation.config import load_config
     from intake.settings import get_settings
 
-    return redecide(store, load_config(get_settings().config), Filters(**filters), dry_run=dry_run, actor=actor,
-                    curve=False, read_missing=False)
+    return redecide(store, config if config is not None else load_config(get_settings().config), Filters(**filters),
+                    dry_run=dry_run, actor=actor, curve=False, read_missing=False)
 
 
 def message_sources(paths: Iterable[str]) -> Iterator[Task]:

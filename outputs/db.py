@@ -47,6 +47,12 @@ def _sqlite_setup(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
 
 
+def read_only(engine: Engine) -> Engine:
+    """The same engine (same pool) whose every transaction is read-only: on SQLite a plain BEGIN, so it never
+    takes the write lock (with WAL it neither waits for a writer nor holds one up). For sessions that only read."""
+    return engine.execution_options(**{READ_ONLY: True})
+
+
 def describe(url: str) -> str:
     """The URL without its password, for messages."""
     try:

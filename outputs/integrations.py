@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Optional, Sequence
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from foundation.errors import IntakeError
@@ -182,14 +182,17 @@ class IntegrationRoom(StoreBase):
         if not token or not token.startswith(TOKEN_PREFIX) or len(token) > 200:
             return None
         digest = hash_token(token)
-        with self.session() as s:
+        with self.session(read=True) as s:   # a read: an API call takes SQLite's write lock only to note its use
             row = s.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
             if row is None or row.revoked_at is not None:
                 return None
-            now = now_utc()
-            if row.last_used_at is None or now - utc(row.last_used_at) >= touch_every:
-                row.last_used_at = now
-            return ApiClient(row.id, row.name, frozenset(row.channels or []))
+            client = ApiClient(row.id, row.name, frozenset(row.channels or []))
+            last_used = utc(row.last_used_at) if row.last_used_at else None
+        now = now_utc()
+        if last_used is None or now - last_used >= touch_every:   # at most once a minute, its own short transaction
+            with self.session() as s:
+                s.execute(update(ApiToken).where(ApiToken.id == client.token_id).values(last_used_at=now))
+        return client
 
     # ----------------------------------------------------------------- OAuth2 tokens of mailboxes (encrypted by the caller)
 

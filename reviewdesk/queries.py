@@ -12,6 +12,8 @@ from typing import Any, Optional
 from sqlalchemy import ColumnElement, String, and_, cast, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
+from foundation.config import Config
+
 from outputs.tables import Dossier, Event, RecordRow, RawMessage, DocumentRow
 from outputs.portal_tables import TeamAssignment, User
 from reviewdesk.users import team_and_descendants
@@ -140,13 +142,12 @@ def neighbours(session: Session, user: User, record: RecordRow) -> tuple[Optiona
     return prev_id, next_id
 
 
-def filter_options(user: User) -> dict[str, list[str]]:
+def filter_options(user: User, config: Config) -> dict[str, list[str]]:
     """Choices for the filter selects, from what is known (no scan of the queue): the user's channels, the
-    reason codes, the queues the rules stage is configured with."""
-    from foundation.config import load_config
+    reason codes, the queues the rules stage is configured with (in the portal's configuration)."""
     from foundation.models import CHANNELS
     from reviewdesk.labels import REASONS
-    rules = load_config().section("rules") or {}
+    rules = config.section("rules") or {}
     queues = {q for q in [rules.get("review_queue")] + [t.get("queue") for t in (rules.get("always_review") or {}).values()
                                                        if isinstance(t, dict)] if q}
     channels = list(CHANNELS) if user.is_admin or not user.channels else sorted(user.channels)

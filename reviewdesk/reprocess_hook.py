@@ -2,7 +2,8 @@
 
 `intake` installs `intake.reprocess.portal_reprocessor` when its command line starts (intake/cmd_reprocess.py);
 a test or another host may set `app.state.reprocessor` instead. The engine is called as
-`engine(store, dry_run=..., actor=..., record_ids=..., channel=..., decision=..., reason=...)` and returns
+`engine(store, dry_run=..., actor=..., config=..., record_ids=..., channel=..., decision=..., reason=...)`
+(`config`: the portal's business configuration, app.state.config) and returns
 an object with `changes` (each: record_id, uri, channel_before, channel_after, decision_before,
 decision_after, fields, outcome, kept, changed), `failed` ([(record id, reason)]) and `per_channel()`
 (channel -> counts: records, decision, to_review, to_auto, fields, kept, applied).

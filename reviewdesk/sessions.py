@@ -3,15 +3,18 @@ when it started, when it was last used and whether it was ended. Logout, a passw
 deactivation and an admin's "end sessions" end it at once; so do the idle timeout and the absolute lifetime."""
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta, timezone
-from typing import Optional
+from typing import Callable, Optional
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from outputs.portal_tables import PortalSession, User, utcnow
 from reviewdesk import security
 
+log = logging.getLogger(__name__)
 TOUCH_EVERY = timedelta(seconds=60)     # last_seen_at is written at most once a minute per session
 KEEP_ENDED = timedelta(days=30)          # ended sessions stay this long (who was logged in, why it ended)
 
@@ -37,10 +40,13 @@ def find(session: Session, token: Optional[str]) -> Optional[PortalSession]:
     return session.scalar(select(PortalSession).where(PortalSession.token_hash == security.token_hash(token)))
 
 
-def live_user(session: Session, token: Optional[str], idle_s: int, max_age_s: int) -> Optional[User]:
+def live_user(session: Session, token: Optional[str], idle_s: int, max_age_s: int,
+              writer: Optional[Callable[[], Session]] = None) -> Optional[User]:
     """The user of a live session (not ended, not idle too long, not too old, user still allowed), or None.
 
-    A session found dead is marked ended, so the admin's list tells why it stopped.
+    A session found dead is marked ended, so the admin's list tells why it stopped. `writer` (a session factory)
+    is for a read-only `session` (a page read): the rare writes (ended, last seen) then go in a short
+    transaction of their own, and `session` stays without the write lock.
     """
     row = find(session, token)
     if row is None or row.revoked_at is not None:
@@ -55,13 +61,32 @@ def live_user(session: Session, token: Optional[str], idle_s: int, max_age_s: in
     if why is None and (user is None or not user.active or user.blocked or user.deactivated_at is not None):
         why = "user_disabled"
     if why is not None:
-        row.revoked_at, row.revoked_why = now, why
-        session.commit()
+        if writer is not None:
+            _write(writer, update(PortalSession).where(PortalSession.id == row.id, PortalSession.revoked_at.is_(None))
+                   .values(revoked_at=now, revoked_why=why))
+        else:
+            row.revoked_at, row.revoked_why = now, why
+            session.commit()
         return None
     if now - _aware(row.last_seen_at) > TOUCH_EVERY:
-        row.last_seen_at = now
-        session.commit()
+        if writer is not None:  # one UPDATE in its own transaction; another request may have touched it meanwhile
+            _write(writer, update(PortalSession).where(PortalSession.id == row.id,
+                                                       PortalSession.last_seen_at < now - TOUCH_EVERY)
+                   .values(last_seen_at=now))
+        else:
+            row.last_seen_at = now
+            session.commit()
     return user
+
+
+def _write(writer: Callable[[], Session], statement) -> None:
+    """Best effort: a bookkeeping write that cannot get the lock (busy timeout) must not fail the page."""
+    try:
+        with writer() as session:
+            session.execute(statement)
+            session.commit()
+    except OperationalError as error:
+        log.warning("login session bookkeeping not written: %s", str(error).splitlines()[0])
 
 
 def end(session: Session, token: Optional[str], why: str = "logout") -> None:

@@ -8,7 +8,9 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
+from foundation.config import Config
 from reviewdesk import security, sessions
 from outputs.portal_tables import User
 
@@ -21,9 +23,18 @@ class LoginRequired(Exception):
     """Raised by `current_user` when nobody is logged in; the app turns it into a redirect to /login."""
 
 
+READ_METHODS = ("GET", "HEAD")
+
+
 def db(request: Request) -> Iterator[Session]:
-    """One session, one transaction per request: committed by the route, rolled back on any error."""
-    session: Session = request.app.state.sessionmaker()
+    """One session, one transaction per request: committed by the route, rolled back on any error.
+
+    A page read (GET, HEAD) gets a read-only session: on SQLite it begins with a plain BEGIN and never takes the
+    write lock, so a reviewer's page does not hold up the pollers storing and reading (see outputs.db). What a
+    page read must write (a login session's last-seen time, once a minute) goes in its own short transaction."""
+    read = request.method in READ_METHODS
+    session: Session = (request.app.state.read_sessionmaker if read else request.app.state.sessionmaker)()
+    session.info["read_only"] = read
     try:
         yield session
     finally:
@@ -39,6 +50,12 @@ def csrf_token(request: Request) -> str:
     return token
 
 
+async def posted_form(request: Request) -> FormData:
+    """The request's form, read on the event loop (Starlette keeps it for later reads), so that routes needing it
+    stay plain `def` routes: their database work then runs in the threadpool, never on the event loop."""
+    return await request.form()
+
+
 async def check_csrf(request: Request) -> None:
     """Every state-changing request carries the session's token, in the form or in X-CSRF-Token."""
     if request.method in ("GET", "HEAD", "OPTIONS"):
@@ -52,9 +69,15 @@ async def check_csrf(request: Request) -> None:
         raise HTTPException(status_code=403, detail="Jeton de sécurité invalide ou expiré : rechargez la page.")
 
 
+def _writer(request: Request, session: Session):
+    """Where a read-only request's session writes go: a short transaction of their own (None: in `session`)."""
+    return request.app.state.sessionmaker if session.info.get("read_only") else None
+
+
 def current_user(request: Request, session: Session = Depends(db)) -> User:
     settings = request.app.state.settings
-    user = sessions.live_user(session, request.session.get("sid"), settings.session_idle_s, settings.session_max_age_s)
+    user = sessions.live_user(session, request.session.get("sid"), settings.session_idle_s, settings.session_max_age_s,
+                              writer=_writer(request, session))
     if user is None:
         request.session.pop("sid", None)
         raise LoginRequired()
@@ -78,9 +101,9 @@ def page_user(request: Request) -> tuple[Optional[User], Optional[int]]:
         if "session" not in request.scope or not request.session.get("sid"):
             return None, None
         settings = request.app.state.settings
-        with request.app.state.sessionmaker() as session:
+        with request.app.state.read_sessionmaker() as session:
             user = sessions.live_user(session, request.session.get("sid"), settings.session_idle_s,
-                                      settings.session_max_age_s)
+                                      settings.session_max_age_s, writer=request.app.state.sessionmaker)
             if user is None:
                 return None, None
             pending = pending_count(session, user)
@@ -94,6 +117,11 @@ def require_admin(user: User = Depends(current_user)) -> User:
     if not user.is_admin:
         raise HTTPException(status_code=403, detail="Réservé aux administrateurs.")
     return user
+
+
+def portal_config(request: Request) -> Config:
+    """The business configuration the portal was started with (`--config`), kept on the app by create_app."""
+    return request.app.state.config
 
 
 def client_of(request: Request) -> Optional[str]:

@@ -9,12 +9,13 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from foundation.models import CHANNELS
 from reviewdesk import audit, edges, sessions, users
 from reviewdesk.mailer import MailError, public_link, send_mail
 from outputs.portal_tables import PortalSession, Team, User
-from reviewdesk.web import check_csrf, db, flash, render, require_admin
+from reviewdesk.web import check_csrf, db, flash, posted_form, render, require_admin
 
 router = APIRouter(prefix="/admin", dependencies=[Depends(check_csrf)])
 
@@ -79,8 +80,8 @@ def _team_id(value: str, session: Session):
 
 
 @router.post("/users/new")
-async def create_user(request: Request, user: User = Depends(require_admin), session: Session = Depends(db)) -> Response:
-    form = await request.form()
+def create_user(request: Request, user: User = Depends(require_admin), session: Session = Depends(db),
+                form: FormData = Depends(posted_form)) -> Response:
     data = {"email": str(form.get("email", "")), "name": str(form.get("name", "")),
             "channels": [str(c) for c in form.getlist("channels")], "is_admin": form.get("is_admin") == "on",
             "team_id": str(form.get("team_id", ""))}
@@ -117,10 +118,9 @@ def edit_user_page(request: Request, user_id: int, user: User = Depends(require_
 
 
 @router.post("/users/{user_id}")
-async def edit_user(request: Request, user_id: int, user: User = Depends(require_admin),
-                    session: Session = Depends(db)) -> Response:
+def edit_user(request: Request, user_id: int, user: User = Depends(require_admin),
+              session: Session = Depends(db), form: FormData = Depends(posted_form)) -> Response:
     edited = _edited(session, user_id)
-    form = await request.form()
     is_admin = form.get("is_admin") == "on"
     if edited.id == user.id and not is_admin:
         raise HTTPException(400, "Vous ne pouvez pas retirer vos propres droits d'administrateur.")
@@ -192,8 +192,8 @@ def resend(request: Request, user_id: int, user: User = Depends(require_admin), 
 
 
 @router.post("/teams")
-async def create_team(request: Request, user: User = Depends(require_admin), session: Session = Depends(db)) -> Response:
-    form = await request.form()
+def create_team(request: Request, user: User = Depends(require_admin), session: Session = Depends(db),
+                form: FormData = Depends(posted_form)) -> Response:
     name = str(form.get("name", "")).strip()[:120]
     if not name or session.scalar(select(Team.id).where(Team.name == name)) is not None:
         flash(request, "Nom d'équipe vide ou déjà pris.", "error")

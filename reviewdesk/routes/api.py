@@ -86,11 +86,13 @@ def _pages(total: int, page: int, size: int) -> tuple[int, int]:
     return min(max(1, page), pages), pages
 
 
-def create_api(store: Any, sessions: Any, rate_limit_per_minute: int = 120, page_size: int = 50) -> FastAPI:
+def create_api(store: Any, sessions: Any, rate_limit_per_minute: int = 120, page_size: int = 50,
+               read_sessions: Any = None) -> FastAPI:
     api = FastAPI(title="intake API", version="1", openapi_url="/openapi.json", docs_url=None, redoc_url=None,
                   description="Read access to the records and dossiers intake made from mission orders. "
                               "Authenticate with `Authorization: Bearer <token>` (see `intake api-token`).")
     api.state.store, api.state.sessionmaker = store, sessions
+    api.state.read_sessionmaker = read_sessions or sessions   # every route reads: no write lock on SQLite
     api.state.limiter = RateLimiter(rate_limit_per_minute)
 
     @api.get("/records", response_model=RecordPage, responses=ERRORS, summary="Records, oldest first")
@@ -170,9 +172,8 @@ def create_api(store: Any, sessions: Any, rate_limit_per_minute: int = 120, page
     return api
 
 
-def api_from_config(store: Any, sessions: Any) -> FastAPI:
-    """The API with the `api:` section of the shipped configuration (rate limit, page size)."""
-    from foundation.config import load_config
-    section = load_config().section("api") or {}
+def api_from_config(store: Any, sessions: Any, config: Any, read_sessions: Any = None) -> FastAPI:
+    """The API with the `api:` section of the portal's configuration (rate limit, page size)."""
+    section = config.section("api") or {}
     return create_api(store, sessions, rate_limit_per_minute=int(section.get("rate_limit_per_minute", 120)),
-                      page_size=int(section.get("page_size", 50)))
+                      page_size=int(section.get("page_size", 50)), read_sessions=read_sessions)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from outputs.tables import Dossier
 from reviewdesk import queries, validation
 from reviewdesk.actions import set_dossier_extra
 from outputs.portal_tables import User
-from reviewdesk.web import check_csrf, current_user, db, flash, render
+from reviewdesk.web import check_csrf, current_user, db, flash, portal_config, posted_form, render
 
 router = APIRouter(dependencies=[Depends(check_csrf)])
 
@@ -27,7 +28,8 @@ def _dossier_or_404(session: Session, user: User, dossier_id: str) -> Dossier:
 def dossier_list(request: Request, q: str = "", status: str = "", channel: str = "", sort: str = "recent",
                  page: int = 1, user: User = Depends(current_user), session: Session = Depends(db)) -> Response:
     result = queries.dossier_page(session, user, q, status=status, channel=channel, sort=sort, page=page)
-    return render(request, "dossiers.html", {"q": q, "result": result, "options": queries.filter_options(user),
+    options = queries.filter_options(user, portal_config(request))
+    return render(request, "dossiers.html", {"q": q, "result": result, "options": options,
                                              "sorts": DOSSIER_SORT_LABELS}, session, user)
 
 
@@ -60,11 +62,10 @@ def dossier_view(request: Request, dossier_id: str, user: User = Depends(current
 
 
 @router.post("/dossiers/{dossier_id}/data")
-async def dossier_data(request: Request, dossier_id: str, user: User = Depends(current_user),
-                       session: Session = Depends(db)) -> Response:
+def dossier_data(request: Request, dossier_id: str, user: User = Depends(current_user),
+                 session: Session = Depends(db), form: FormData = Depends(posted_form)) -> Response:
     """IBAN and the other party: validated together, stored together, each change in the timeline."""
     dossier = _dossier_or_404(session, user, dossier_id)
-    form = await request.form()
     submitted = {n: str(form.get(n, "")) for n in validation.DOSSIER_FIELDS if n in form}
     values, errors = {}, {}
     for name, raw in submitted.items():

@@ -21,9 +21,8 @@ router = APIRouter()
 DEFAULT_STALE_S = 600.0
 
 
-def _stale_after() -> float:
-    from foundation.config import load_config
-    section = load_config().section("operations") or {}
+def _stale_after(request: Request) -> float:
+    section = request.app.state.config.section("operations") or {}
     return float(section.get("poll_stale_s", DEFAULT_STALE_S)) if isinstance(section, dict) else DEFAULT_STALE_S
 
 
@@ -43,7 +42,7 @@ def healthz(request: Request) -> JSONResponse:
         reason = str(error).strip().splitlines()[0][:300] if str(error).strip() else type(error).__name__
         return JSONResponse({"status": "fail", "database": reason, "sources": []}, status_code=503)
     now = datetime.now(timezone.utc)
-    stale_s = _stale_after()
+    stale_s = _stale_after(request)
     for state in states:
         last_ok = utc(state.get("last_success_at")) or (None if state.get("last_error") else utc(state.get("last_poll_at")))
         age = (now - last_ok).total_seconds() if last_ok else None

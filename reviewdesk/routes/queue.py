@@ -8,15 +8,16 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
-from foundation.config import load_config
+from foundation.config import Config
 from outputs.tables import DocumentRow, RecordRow
 from outputs.store import InvalidCorrection, NotFoundError
 from reviewdesk import edges, labels, pages, queries, validation
 from reviewdesk.actions import assign_to_team
 from outputs.portal_tables import User
 from reviewdesk.original import attachment_bytes, bytes_by_sha256, load_original, safe_filename
-from reviewdesk.web import check_csrf, current_user, db, flash, render
+from reviewdesk.web import check_csrf, current_user, db, flash, portal_config, posted_form, render
 
 router = APIRouter(dependencies=[Depends(check_csrf)])
 
@@ -25,8 +26,8 @@ MAX_PAGES_SHOWN = 10
 DOWNLOAD_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/tiff", "image/gif", "text/plain"}
 
 
-def refuse_reasons() -> list[str]:
-    section = load_config().section("portal") or {}
+def refuse_reasons(config: Config) -> list[str]:
+    section = config.section("portal") or {}
     return [str(r) for r in section.get("refuse_reasons") or []] or ["Autre"]
 
 
@@ -44,7 +45,8 @@ def queue(request: Request, channel: str = "", reason: str = "", queue: str = ""
     filters = queries.QueueFilter(channel=channel or None, reason=reason or None, queue=queue or None,
                                   age=age if age in queries.AGE_FILTERS else None, page=max(1, page))
     result = queries.queue_page(session, user, filters)
-    return render(request, "queue.html", {"result": result, "options": queries.filter_options(user),
+    options = queries.filter_options(user, portal_config(request))
+    return render(request, "queue.html", {"result": result, "options": options,
                                           "ages": queries.AGE_FILTERS}, session, user)
 
 
@@ -82,7 +84,8 @@ def field_rows(record: dict[str, Any], errors: dict[str, str], submitted: dict[s
 
 
 def _detail_context(session: Session, user: User, row: RecordRow, attach_q: str = "",
-                    errors: Optional[dict[str, str]] = None, submitted: Optional[dict[str, str]] = None) -> dict:
+                    errors: Optional[dict[str, str]] = None, submitted: Optional[dict[str, str]] = None, *,
+                    config: Config) -> dict:
     raw = queries.raw_message(session, row.raw_message_id)
     record = row.current_json or {}
     source = record.get("source") or {}
@@ -102,10 +105,10 @@ def _detail_context(session: Session, user: User, row: RecordRow, attach_q: str 
     prev_id, next_id = queries.neighbours(session, user, row)
     dossier_matches = queries.search_dossiers(session, user, attach_q, limit=20) if attach_q else None
     return {
-        "open_missing": None, "missing_now": missing_required(record),
+        "open_missing": None, "missing_now": missing_required(record, config),
         "row": row, "record": record, "source": source, "original": original, "fields": fields,
         "documents": documents, "events": queries.record_events(session, row), "prev_id": prev_id,
-        "next_id": next_id, "refuse_reasons": refuse_reasons(), "attach_q": attach_q,
+        "next_id": next_id, "refuse_reasons": refuse_reasons(config), "attach_q": attach_q,
         "dossier_matches": dossier_matches, "machine": row.machine_json or {},
     }
 
@@ -114,15 +117,15 @@ def _detail_context(session: Session, user: User, row: RecordRow, attach_q: str 
 def detail(request: Request, record_id: int, attach_q: str = "", user: User = Depends(current_user),
            session: Session = Depends(db)) -> Response:
     row = _record_or_404(session, user, record_id)
-    return render(request, "detail.html", _detail_context(session, user, row, attach_q), session, user)
+    return render(request, "detail.html", _detail_context(session, user, row, attach_q, config=portal_config(request)),
+                  session, user)
 
 
 @router.post("/records/{record_id}/fields")
-async def correct(request: Request, record_id: int, user: User = Depends(current_user),
-                  session: Session = Depends(db)) -> Response:
+def correct(request: Request, record_id: int, user: User = Depends(current_user),
+            session: Session = Depends(db), form: FormData = Depends(posted_form)) -> Response:
     """All changed fields are validated first; nothing is stored unless every one is valid."""
     row = _record_or_404(session, user, record_id)
-    form = await request.form()
     record = row.current_json or {}
     submitted = {name: same_text(str(form.get(name, ""))) for name in validation.RECORD_FIELDS if name in form}
     channel = submitted.get("channel") or record.get("channel")
@@ -143,7 +146,8 @@ async def correct(request: Request, record_id: int, user: User = Depends(current
         errors["channel"] = "Vous n'avez pas de droit sur ce canal : le message ne peut pas y être déplacé."
         changes.pop("channel")
     if errors:
-        return render(request, "detail.html", _detail_context(session, user, row, errors=errors, submitted=submitted),
+        return render(request, "detail.html", _detail_context(session, user, row, errors=errors, submitted=submitted,
+                                                              config=portal_config(request)),
                       session, user, status_code=422)
     assign_to_team(session, row.id, user)
     session.commit()   # end our transaction before the store writes (SQLite allows one writer)
@@ -168,26 +172,26 @@ def _require_pending(row: RecordRow) -> None:
         raise HTTPException(409, "Ce message a déjà été traité.")
 
 
-def missing_required(record: dict[str, Any]) -> list[str]:
+def missing_required(record: dict[str, Any], config: Config) -> list[str]:
     """The fields a dossier cannot be opened without (rules.required_fields of the record's channel, and a known
     channel and insured's name), that the record lacks."""
     from rulestage.settings import rule_settings
     channel = record.get("channel") or "unknown"
-    required = rule_settings(load_config()).required_fields
+    required = rule_settings(config).required_fields
     names = list(required.get(channel, required.get("unknown", [])))
     names += [n for n in ("channel", "last_name") if n not in names]
     return [n for n in names if field_value(record, n) in (None, "", "unknown")]
 
 
 @router.post("/records/{record_id}/open")
-async def open_dossier(request: Request, record_id: int, user: User = Depends(current_user),
-                       session: Session = Depends(db)) -> Response:
+def open_dossier(request: Request, record_id: int, user: User = Depends(current_user),
+                 session: Session = Depends(db), form: FormData = Depends(posted_form)) -> Response:
     row = _record_or_404(session, user, record_id)
     _require_pending(row)
-    missing = missing_required(row.current_json or {})
-    reason = same_text(str((await request.form()).get("missing_reason", "")))
+    missing = missing_required(row.current_json or {}, portal_config(request))
+    reason = same_text(str(form.get("missing_reason", "")))
     if missing and not reason:
-        context = _detail_context(session, user, row)
+        context = _detail_context(session, user, row, config=portal_config(request))
         context["open_missing"] = missing
         return render(request, "detail.html", context, session, user, status_code=422)
     target = _after_verdict(session, user, row)
@@ -199,11 +203,11 @@ async def open_dossier(request: Request, record_id: int, user: User = Depends(cu
 
 
 @router.post("/records/{record_id}/attach")
-async def attach(request: Request, record_id: int, user: User = Depends(current_user),
-                 session: Session = Depends(db)) -> Response:
+def attach(request: Request, record_id: int, user: User = Depends(current_user),
+           session: Session = Depends(db), form: FormData = Depends(posted_form)) -> Response:
     row = _record_or_404(session, user, record_id)
     _require_pending(row)
-    dossier_id = str((await request.form()).get("dossier_id", ""))
+    dossier_id = str(form.get("dossier_id", ""))
     if not dossier_id:
         raise HTTPException(400, "Choisissez un dossier.")
     if not queries.can_see_dossier(session, user, dossier_id):
@@ -220,12 +224,12 @@ async def attach(request: Request, record_id: int, user: User = Depends(current_
 
 
 @router.post("/records/{record_id}/refuse")
-async def refuse(request: Request, record_id: int, user: User = Depends(current_user),
-                 session: Session = Depends(db)) -> Response:
+def refuse(request: Request, record_id: int, user: User = Depends(current_user),
+           session: Session = Depends(db), form: FormData = Depends(posted_form)) -> Response:
     row = _record_or_404(session, user, record_id)
     _require_pending(row)
-    reason = str((await request.form()).get("reason", ""))
-    if reason not in refuse_reasons():
+    reason = str(form.get("reason", ""))
+    if reason not in refuse_reasons(portal_config(request)):
         raise HTTPException(400, "Choisissez un motif de refus dans la liste.")
     target = _after_verdict(session, user, row)
     assign_to_team(session, row.id, user)

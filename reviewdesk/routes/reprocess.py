@@ -10,11 +10,12 @@ from typing import Optional
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from foundation.models import CHANNELS
 from outputs.portal_tables import User
 from reviewdesk.reprocess_hook import engine_for
-from reviewdesk.web import check_csrf, db, render, require_admin
+from reviewdesk.web import check_csrf, db, posted_form, render, require_admin
 
 router = APIRouter(prefix="/admin/reprocess", dependencies=[Depends(check_csrf)])
 DECISIONS = ("auto_open", "manual_review", "attach", "ignore")
@@ -63,22 +64,25 @@ def reprocess_page(request: Request, record: Optional[str] = None, user: User = 
 
 
 @router.post("/preview")
-async def preview(request: Request, user: User = Depends(require_admin), session: Session = Depends(db)) -> Response:
-    form = dict((await request.form()).items())
+def preview(request: Request, user: User = Depends(require_admin), session: Session = Depends(db),
+            posted: FormData = Depends(posted_form)) -> Response:
+    form = dict(posted.items())
     filters = _filters(form)
     session.commit()  # end the request's transaction: the engine uses the store's own connections
-    result = _engine(request)(request.app.state.store, dry_run=True, actor=user.email, **filters)
+    result = _engine(request)(request.app.state.store, dry_run=True, actor=user.email,
+                              config=request.app.state.config, **filters)
     if len(result.changes) > MAX_RECORDS:
         raise HTTPException(400, f"plus de {MAX_RECORDS} enregistrements : utilisez `intake reprocess`")
     return _page(request, session, user, form, result)
 
 
 @router.post("/apply")
-async def apply(request: Request, user: User = Depends(require_admin), session: Session = Depends(db)) -> Response:
-    form = await request.form()
+def apply(request: Request, user: User = Depends(require_admin), session: Session = Depends(db),
+          form: FormData = Depends(posted_form)) -> Response:
     ids = [_int(v) for v in form.getlist("record_ids")]
     if not ids:
         raise HTTPException(400, "aucun enregistrement à appliquer")
     session.commit()  # end the request's transaction (on SQLite it would hold the write lock the engine needs)
-    result = _engine(request)(request.app.state.store, dry_run=False, actor=user.email, record_ids=ids)
+    result = _engine(request)(request.app.state.store, dry_run=False, actor=user.email,
+                              config=request.app.state.config, record_ids=ids)
     return _page(request, session, user, {"record_id": ""}, result, applied=True)
