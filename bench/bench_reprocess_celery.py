@@ -54,7 +54,8 @@ def drop(schema: str) -> None:
 
 def in_process(path: Path) -> tuple[int, float]:
     from foundation.config import load_config
-    from intake.executor import Executor
+    from foundation.models import SourceRef
+    from intake.executor import Executor, Task
     from intake.ingest import process_raw_ids, store_tasks
     from intake.pipeline import warm_up
     from intake.reprocess import message_sources
@@ -65,6 +66,8 @@ def in_process(path: Path) -> tuple[int, float]:
         config = load_config()
         warm_up(config)
         with Store(url) as store, Executor(config, workers=1) as executor:
+            # the sandboxed reader is forked and warmed before the clock, as the Celery children are
+            list(executor.map([Task(raw=b"Subject: warm-up\r\n\r\nbonjour\r\n", source=SourceRef(uri="warm.eml"))]))
             start = time.perf_counter()
             stored = store_tasks(store, message_sources([str(path)]))
             summary = process_raw_ids(store, executor.map, stored.raw_ids)
@@ -137,9 +140,10 @@ def main() -> int:
     parser.add_argument("--ocr", type=int, default=0, help="at most this many OCR files (0: all)")
     args = parser.parse_args()
     scans = ocr_files(args.ocr)
-    texts = sorted(SAMPLES.glob("*.eml"))[: args.text]
+    texts = [p for p in sorted(SAMPLES.glob("*.eml"))
+             if b"Content-Type: image/" not in p.read_bytes() and b"application/pdf" not in p.read_bytes()][: args.text]
     print(f"{os.cpu_count()} cores; OCR archive: {len(scans)} faxes/scans and mails with one; "
-          f"text archive: {len(texts)} mails", file=sys.stderr)
+          f"text archive: {len(texts)} mails without image or PDF", file=sys.stderr)
     results: dict[tuple[str, str], tuple[int, float, str, str]] = {}
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
