@@ -5,11 +5,12 @@ same bytes twice (a re-poll after a crash, the same file in two archives) and th
 from __future__ import annotations
 
 from datetime import datetime
-from typing import NamedTuple, Optional
+from typing import NamedTuple, Optional, Sequence
 
 from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 
+from foundation.errors import DatabaseError
 from foundation.models import SourceRef
 from foundation.record import sha256_hex
 from outputs.base import NotFoundError, StoreBase, _txt
@@ -21,6 +22,15 @@ class StoredRaw(NamedTuple):
     """The raw message's id in the ledger; `created` is False when the same bytes were already there."""
     raw_id: int
     created: bool
+
+
+class NewRaw(NamedTuple):
+    """One message for `add_raws`: the arguments of `add_raw`."""
+    raw: bytes
+    source: SourceRef
+    kind: str
+    mailbox: Optional[str] = None
+    date_header: Optional[datetime] = None
 
 
 class FailedRaw(NamedTuple):
@@ -60,6 +70,52 @@ class RawLedger(StoreBase):
             if found is None:
                 raise
             return StoredRaw(found, False)
+
+    def add_raws(self, items: Sequence[NewRaw]) -> list[StoredRaw]:
+        """`add_raw` for many messages in one transaction (one commit, one SELECT for the known sha256s, the
+        rows and their events inserted together). All or nothing: when the transaction fails (another process
+        stored one of the same bytes meanwhile, a bad value) it falls back to `add_raw` one by one, so one
+        message's trouble loses none of the others and nothing is stored twice. In the order given."""
+        for item in items:
+            if item.kind not in RAW_KINDS:
+                raise ValueError(f"source kind must be one of {RAW_KINDS}, not {item.kind!r}")
+        digests = [sha256_hex(item.raw) for item in items]
+        if len(items) <= 1:
+            return [self.add_raw(i.raw, i.source, i.kind, mailbox=i.mailbox, date_header=i.date_header) for i in items]
+        with self.session(read=True) as s:
+            known: dict[str, int] = {}
+            unique = list(dict.fromkeys(digests))
+            for start in range(0, len(unique), 500):
+                known.update(s.execute(select(RawMessage.sha256, RawMessage.id)
+                                       .where(RawMessage.sha256.in_(unique[start:start + 500]))).tuples().all())
+        try:
+            with self.session() as s:
+                rows: dict[str, RawMessage] = {}
+                for item, digest in zip(items, digests):
+                    if digest in known or digest in rows:
+                        continue
+                    message_id, peeked_date = peek(item.raw)
+                    rows[digest] = RawMessage(
+                        sha256=digest, message_id=_txt(message_id, 998), source_uri=_txt(item.source.uri) or "",
+                        source_kind=item.kind, mailbox=_txt(item.mailbox, 500), received_at=utc(item.source.received_at),
+                        date_header=utc(item.date_header) if item.date_header else peeked_date, raw=bytes(item.raw),
+                        size=len(item.raw), status="pending", attempts=0, created_at=now_utc())
+                s.add_all(rows.values())
+                s.flush()   # one INSERT for the batch (RETURNING the ids on PostgreSQL)
+                for digest, row in rows.items():
+                    self._event(s, "received", raw_message_id=row.id, uri=row.source_uri, source_kind=row.source_kind,
+                                mailbox=row.mailbox, size=row.size, sha256=digest)
+                created = {digest: row.id for digest, row in rows.items()}
+        except (IntegrityError, DatabaseError):
+            return [self.add_raw(i.raw, i.source, i.kind, mailbox=i.mailbox, date_header=i.date_header) for i in items]
+        out, first = [], set()
+        for digest in digests:
+            if digest in created and digest not in first:
+                first.add(digest)
+                out.append(StoredRaw(created[digest], True))
+            else:
+                out.append(StoredRaw(known.get(digest) or created[digest], False))
+        return out
 
     def raw_id_for(self, sha256: str) -> Optional[int]:
         with self.session(read=True) as s:
@@ -108,10 +164,16 @@ class RawLedger(StoreBase):
             row = s.get(RawMessage, raw_id)
             if row is None:
                 raise NotFoundError(f"no raw message {raw_id}")
-            name = row.source_uri.split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1] if row.source_kind in (
-                "file", "fax", "upload") else None
-            return bytes(row.raw), SourceRef(uri=row.source_uri, received_at=utc(row.received_at),
-                                             filename=name or None)
+            return bytes(row.raw), _source_of(row)
+
+    def load_raws(self, raw_ids: Sequence[int]) -> dict[int, tuple[bytes, SourceRef]]:
+        """`load_raw` for many ids in one query (ids the store does not hold are left out)."""
+        out: dict[int, tuple[bytes, SourceRef]] = {}
+        with self.session(read=True) as s:
+            for start in range(0, len(raw_ids), 200):
+                for row in s.scalars(select(RawMessage).where(RawMessage.id.in_(list(raw_ids[start:start + 200])))):
+                    out[row.id] = (bytes(row.raw), _source_of(row))
+        return out
 
     def mark_failed(self, raw_id: int, error: str) -> None:
         """The message could not be stored as a record: keep the raw (status failed) to retry later."""
@@ -138,6 +200,12 @@ class RawLedger(StoreBase):
         with self.session(read=True) as s:
             rows = s.execute(query.order_by(RawMessage.id.desc()).limit(limit)).all()
         return [FailedRaw(r.id, r.source_uri, r.attempts or 0, r.error) for r in rows]
+
+
+def _source_of(row: RawMessage) -> SourceRef:
+    name = row.source_uri.split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1] if row.source_kind in (
+        "file", "fax", "upload") else None
+    return SourceRef(uri=row.source_uri, received_at=utc(row.received_at), filename=name or None)
 
 
 def _py_date_key(date_header: Optional[datetime], received_at: Optional[datetime], raw_id: int) -> tuple:

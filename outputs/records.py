@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
-from typing import Iterator, NamedTuple, Optional
+from typing import Iterator, NamedTuple, Optional, Sequence
 
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
@@ -75,53 +75,69 @@ class RecordRoom(StoreBase):
         One transaction: either everything (record, dossier, documents, events, raw marked processed) or
         nothing. A raw already processed keeps its record (idempotent): it is returned unchanged.
         """
-        record, message = processed.record, processed.message
         with self.session() as s:
-            raw = s.get(RawMessage, raw_id)
-            if raw is None:
-                raise NotFoundError(f"no raw message {raw_id}")
-            existing = s.execute(select(RecordRow.id, RecordRow.decision, RecordRow.dossier_id)
-                                 .where(RecordRow.raw_message_id == raw_id)).first()
-            if existing is not None:
-                raw.status = "processed"
-                return SavedRecord(existing.id, existing.decision, existing.dossier_id, False)
-            self._lock_claim(s, record.claim_number)
-            index = DbIndex(s)
-            routed = route(record, index)
-            if routed.dossier_id and s.get(Dossier, routed.dossier_id) is None:
-                # a mission order with no claim number still gets its dossier (in review)
-                index.register(routed.claim_number, routed.dossier_id, record)
-            data = routed.to_json_dict()
-            row = RecordRow(
-                raw_message_id=raw_id, machine_json=data, current_json=copy.deepcopy(data),
-                document_type=routed.document_type, channel=routed.channel,
-                claim_number=_txt(routed.claim_number, 100), last_name=_txt(routed.insured.last_name, 255),
-                decision=routed.decision, queue=_txt(routed.queue, 100), reasons=list(routed.reasons),
-                dossier_id=routed.dossier_id,
-                review_status="pending" if routed.decision == "manual_review" else "none",
-                created_at=now_utc(), updated_at=now_utc())
-            s.add(row)
-            s.flush()
-            for dossier in index.opened:
-                dossier.opening_record_id = row.id
-            self._store_documents(s, raw_id, message)
-            ids = {"raw_message_id": raw_id, "record_id": row.id}
-            self._event(s, "parsed", **ids, message_kind=message.kind if message else None,
-                        documents=len(message.documents()) if message else 0,
-                        unreadable="unreadable_input" in routed.reasons)
-            self._event(s, "classified", **ids, document_type=routed.document_type, channel=routed.channel,
-                        peril=routed.peril, claim_number=routed.claim_number)
-            self._event(s, "routed", **ids, dossier_id=routed.dossier_id, decision=routed.decision,
-                        queue=routed.queue, reasons=list(routed.reasons))
-            opened_ids = {d.id for d in index.opened}
-            for dossier in index.opened:
-                self._event(s, "opened", **ids, dossier_id=dossier.id, status=dossier.status)
-            if routed.decision == "attach" and routed.dossier_id and routed.dossier_id not in opened_ids:
-                self._event(s, "attached", **ids, dossier_id=routed.dossier_id, reasons=list(routed.reasons))
+            return self._save_in(s, raw_id, processed)
+
+    def save_processed_many(self, items: Sequence[tuple[int, Processed]]) -> list[SavedRecord]:
+        """`save_processed` for a batch, in one transaction (one commit; the raws and the records already
+        there, the claims' dossiers read in one query each; outputs/record_batches.py). All or nothing: any
+        error rolls the whole batch back and raises, so the caller saves that batch one by one
+        (`intake.ingest.process_raw_ids`); nothing is stored twice."""
+        if not items:
+            return []
+        from outputs.record_batches import save_batch
+
+        with self.session() as s:
+            return save_batch(self, s, items)
+
+    def _save_in(self, s: Session, raw_id: int, processed: Processed) -> SavedRecord:
+        """One record inside the caller's transaction."""
+        record, message = processed.record, processed.message
+        raw = s.get(RawMessage, raw_id)
+        if raw is None:
+            raise NotFoundError(f"no raw message {raw_id}")
+        found = s.execute(select(RecordRow.id, RecordRow.decision, RecordRow.dossier_id)
+                          .where(RecordRow.raw_message_id == raw_id)).first()
+        if found is not None:
             raw.status = "processed"
-            raw.error = None
-            raw.attempts = (raw.attempts or 0) + 1
-            return SavedRecord(row.id, routed.decision, routed.dossier_id, True)
+            return SavedRecord(found.id, found.decision, found.dossier_id, False)
+        self._lock_claim(s, record.claim_number)
+        index = DbIndex(s)
+        routed = route(record, index)
+        if routed.dossier_id and s.get(Dossier, routed.dossier_id) is None:
+            # a mission order with no claim number still gets its dossier (in review)
+            index.register(routed.claim_number, routed.dossier_id, record)
+        data = routed.to_json_dict()
+        row = RecordRow(
+            raw_message_id=raw_id, machine_json=data, current_json=copy.deepcopy(data),
+            document_type=routed.document_type, channel=routed.channel,
+            claim_number=_txt(routed.claim_number, 100), last_name=_txt(routed.insured.last_name, 255),
+            decision=routed.decision, queue=_txt(routed.queue, 100), reasons=list(routed.reasons),
+            dossier_id=routed.dossier_id,
+            review_status="pending" if routed.decision == "manual_review" else "none",
+            created_at=now_utc(), updated_at=now_utc())
+        s.add(row)
+        s.flush()
+        for dossier in index.opened:
+            dossier.opening_record_id = row.id
+        self._store_documents(s, raw_id, message)
+        ids = {"raw_message_id": raw_id, "record_id": row.id}
+        self._event(s, "parsed", **ids, message_kind=message.kind if message else None,
+                    documents=len(message.documents()) if message else 0,
+                    unreadable="unreadable_input" in routed.reasons)
+        self._event(s, "classified", **ids, document_type=routed.document_type, channel=routed.channel,
+                    peril=routed.peril, claim_number=routed.claim_number)
+        self._event(s, "routed", **ids, dossier_id=routed.dossier_id, decision=routed.decision,
+                    queue=routed.queue, reasons=list(routed.reasons))
+        opened_ids = {d.id for d in index.opened}
+        for dossier in index.opened:
+            self._event(s, "opened", **ids, dossier_id=dossier.id, status=dossier.status)
+        if routed.decision == "attach" and routed.dossier_id and routed.dossier_id not in opened_ids:
+            self._event(s, "attached", **ids, dossier_id=routed.dossier_id, reasons=list(routed.reasons))
+        raw.status = "processed"
+        raw.error = None
+        raw.attempts = (raw.attempts or 0) + 1
+        return SavedRecord(row.id, routed.decision, routed.dossier_id, True)
 
     @staticmethod
     def _lock_claim(session: Session, claim: Optional[str]) -> None:

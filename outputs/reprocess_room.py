@@ -87,24 +87,42 @@ class ReprocessRoom(StoreBase):
     def save_processed(self, raw_id: int, processed: Processed) -> SavedRecord:
         """The record room's save, then the parse goes to the cache (outside the record's transaction)."""
         saved = super().save_processed(raw_id, processed)  # type: ignore[misc]
-        if processed.message is not None:
-            try:
-                self.cache_parse(processed.record.source.sha256, processed.message)
-            except Exception as error:  # noqa: BLE001 - the cache is an optimisation; the record is safe
-                log.warning("parse cache of raw %s not written: %s", raw_id, error)
+        self._cache_quietly([processed], f"raw {raw_id}")
         return saved
+
+    def save_processed_many(self, items) -> list[SavedRecord]:
+        """The record room's batch save (one transaction), then the batch's parses in one more."""
+        saved = super().save_processed_many(items)  # type: ignore[misc]
+        self._cache_quietly([done for _raw_id, done in items], f"{len(items)} raws")
+        return saved
+
+    def _cache_quietly(self, done: list[Processed], what: str) -> None:
+        try:
+            self.cache_parses([(p.record.source.sha256, p.message) for p in done if p.message is not None])
+        except Exception as error:  # noqa: BLE001 - the cache is an optimisation; the record is safe
+            log.warning("parse cache of %s not written: %s", what, error)
 
     def cache_parse(self, sha256: str, message: ParsedMessage, version: Optional[str] = None) -> None:
         """Keep the parse of one message (its pages once per document sha256) for this reader version."""
+        self.cache_parses([(sha256, message)], version)
+
+    def cache_parses(self, messages: list[tuple[str, ParsedMessage]], version: Optional[str] = None) -> None:
+        """`cache_parse` for many messages: one query for what is there, one transaction for the rest."""
+        if not messages:
+            return
         version = version or reader_version()
-        data, pages = _skeleton(message)
-        wanted = [("message", sha256, data)] + [("document", k, {"pages": v}) for k, v in pages.items()]
+        wanted: dict[tuple[str, str], dict] = {}
+        for sha256, message in messages:
+            data, pages = _skeleton(message)
+            wanted.setdefault(("message", sha256), data)
+            for key, value in pages.items():
+                wanted.setdefault(("document", key), {"pages": value})
         with self.session(read=True) as s:
             have = set(s.execute(select(ParseCache.kind, ParseCache.sha256).where(
                 ParseCache.reader_version == version,
-                ParseCache.sha256.in_([w[1] for w in wanted]))).all())
+                ParseCache.sha256.in_(list({key for _kind, key in wanted})))).all())
         rows = [ParseCache(kind=kind, sha256=key, reader_version=version, payload=_clean(payload), created_at=now_utc())
-                for kind, key, payload in wanted if (kind, key) not in have]
+                for (kind, key), payload in wanted.items() if (kind, key) not in have]
         if not rows:
             return
         try:

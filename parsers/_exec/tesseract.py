@@ -2,7 +2,7 @@
 
 Why a subprocess and not a binding: the binary is what Debian ships and tests, it can be killed on a
 timeout without taking the worker down, and `OMP_THREAD_LIMIT=1` keeps it from fighting the other workers
-for the two cores. Images go in on stdin as PNG, TSV comes out on stdout: no temporary files.
+for the two cores. Images go in on stdin (TIFF or PNG, `_stdin_image`), TSV comes out on stdout: no temporary files.
 """
 from __future__ import annotations
 
@@ -48,9 +48,15 @@ def _env() -> dict[str, str]:
     return env
 
 
-def _png(image: Image.Image) -> bytes:
+def _stdin_image(image: Image.Image) -> bytes:
+    """The image as Tesseract reads it on stdin. A 1-bit page (every binarised scan) goes as an uncompressed
+    TIFF: five times quicker to write than even the fastest PNG (about 8 ms against 30-50 ms for a fax page)
+    and read as fast; Tesseract's words are the same. Other modes go as PNG (a gray page is 8x larger)."""
     buf = io.BytesIO()
-    image.save(buf, format="PNG", compress_level=1)
+    if image.mode == "1":
+        image.save(buf, format="TIFF")
+    else:
+        image.save(buf, format="PNG", compress_level=1)
     return buf.getvalue()
 
 
@@ -76,7 +82,7 @@ def tsv_words(image: Image.Image, *, languages: str = "fra", psm: int = 3, dpi: 
     args = ["-l", languages, "--psm", str(psm)]
     if dpi:
         args += ["--dpi", str(int(dpi))]
-    out = _run(args + ["tsv"], _png(image), timeout_s)
+    out = _run(args + ["tsv"], _stdin_image(image), timeout_s)
     return parse_tsv(out)
 
 
@@ -122,7 +128,7 @@ def parse_osd(out: str) -> Orientation:
 def osd(image: Image.Image, timeout_s: float = 20.0) -> Orientation:
     """Orientation of `image` (Debian package tesseract-ocr-osd). A page OSD cannot read gives Orientation()."""
     try:
-        out = _run(["--psm", "0"], _png(image), timeout_s)
+        out = _run(["--psm", "0"], _stdin_image(image), timeout_s)
     except TesseractError as error:
         if error.reason == "timeout":
             raise

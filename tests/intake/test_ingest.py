@@ -94,17 +94,19 @@ def test_ingesting_twice_changes_nothing(tmp_path, database_url):
 
 
 class FlakyStore(Store):
-    """The real store, whose write fails for one message (a stand-in for a database write error)."""
+    """The real store, whose write fails for the messages saying BAD-WRITE, in the middle of the record's
+    transaction (after its record row was added): a stand-in for a database write error. The same step
+    serves a batch's transaction and a single message's."""
 
-    def save_processed(self, raw_id, processed):
-        if processed.record.source.uri.endswith("bad.eml"):
+    def _store_documents(self, session, raw_id, message):
+        if message is not None and "BAD-WRITE" in message.body.pages[0].text:
             raise RuntimeError("simulated write failure")
-        return super().save_processed(raw_id, processed)
+        return Store._store_documents(session, raw_id, message)
 
 
 def test_one_failure_is_marked_and_the_run_goes_on_then_retried(tmp_path, database_url):
     good = _write(tmp_path / "good.eml", eml("B1", "Tue, 05 Mar 2024 10:00:00 +0000"))
-    bad = _write(tmp_path / "bad.eml", eml("B2", "Mon, 04 Mar 2024 10:00:00 +0000"))
+    bad = _write(tmp_path / "bad.eml", eml("B2", "Mon, 04 Mar 2024 10:00:00 +0000", body="BAD-WRITE"))
     with FlakyStore(database_url) as store:
         summary = ingest_tasks(store, read_tasks([bad, good]), read)
         assert summary.processed == 1 and summary.failed == 1
