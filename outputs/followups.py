@@ -72,9 +72,9 @@ class FollowupRoom(StoreBase):
 
     def advance_followup(self, dossier_id: str, expected: str, state: str, next_at: Optional[datetime], *,
                          waiting_until: Optional[datetime] = None, dossier_status: Optional[str] = None,
-                         message: Optional[OutgoingMessage] = None, **detail: Any) -> Optional[int]:
-        """Move one follow-up on (only from `expected`: two workers never take one step twice). Returns the id
-        of the message row written with status `sending`, when the step sends one."""
+                         messages: Sequence[OutgoingMessage] = (), **detail: Any) -> Optional[list[int]]:
+        """Move one follow-up on (only from `expected`: two workers never take one step twice): None when it had
+        already moved. Returns the ids of the message rows written with status `sending`, in order."""
         with self.session() as s:
             followup = s.get(Followup, dossier_id)
             if followup is None:
@@ -88,18 +88,20 @@ class FollowupRoom(StoreBase):
             if dossier_status and dossier is not None and dossier.status != dossier_status:
                 before, dossier.status = dossier.status, dossier_status
                 detail["dossier_status"] = {"before": before, "after": dossier_status}
-            message_id = None
-            if message is not None:
+            ids = []
+            for message in messages:
                 row = FollowupMessage(dossier_id=dossier_id, medium=message.medium,
                                       recipient=_txt(message.recipient, 320) or "", text=message.text,
                                       status="sending", at=now_utc())
                 s.add(row)
                 s.flush()
-                message_id = row.id
-                detail["message_id"] = message_id
+                ids.append(row.id)
+            if ids:
+                detail["message_id"] = ids[0]
+                detail["message_ids"] = ids
             self._event(s, "followup", dossier_id=dossier_id, actor="scheduler", state=state, before=expected,
                         next_at=next_at.isoformat() if next_at else None, **detail)
-            return message_id
+            return ids
 
     def message_result(self, message_id: int, ok: bool, detail: str, status: Optional[str] = None) -> None:
         with self.session() as s:
