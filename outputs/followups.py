@@ -18,6 +18,10 @@ from outputs.tables import Dossier, RecordRow, now_utc, utc
 ACTIVE = ("to_call", "reminder_1", "reminder_2", "reminder_3", "waiting_for_client")
 
 
+class FollowupDone(ValueError):
+    """The follow-up is no longer running (already answered or closed): nothing to stop."""
+
+
 @dataclass(frozen=True)
 class DueFollowup:
     dossier_id: str
@@ -114,18 +118,25 @@ class FollowupRoom(StoreBase):
             else:
                 row.error = _txt(detail, 2000)
 
-    def followup_answered(self, dossier_id: str, user: str) -> None:
-        """The insured answered (a call or the SMS): the follow-up ends, the dossier is open again."""
+    def followup_answered(self, dossier_id: str, user: str, note: Optional[str] = None) -> str:
+        """The insured answered (a call back, the SMS, the mail): the follow-up ends (`answered`: no more reminder
+        calls, no more waiting), the dossier is open again, and the answer is a `followup` event with who
+        recorded it and the note. Only from an active state (FollowupDone otherwise). Returns the state before."""
         with self.session() as s:
             followup = s.get(Followup, dossier_id)
             if followup is None:
                 raise NotFoundError(f"no follow-up for dossier {dossier_id}")
             before = followup.state
+            if before not in ACTIVE:
+                raise FollowupDone(f"the follow-up of {dossier_id} is already {before}")
             followup.state, followup.next_at, followup.updated_at = "answered", None, now_utc()
+            followup.waiting_until = None
             dossier = s.get(Dossier, dossier_id)
             if dossier is not None and dossier.status == "waiting_for_client":
                 dossier.status = "open"
-            self._event(s, "followup", dossier_id=dossier_id, actor=user, state="answered", before=before)
+            extra = {"note": _txt(note.strip(), 1000)} if note and note.strip() else {}
+            self._event(s, "followup", dossier_id=dossier_id, actor=user, state="answered", before=before, **extra)
+            return before
 
     def followup_of(self, dossier_id: str) -> Optional[dict[str, Any]]:
         """State, next step and every message sent, for the dossier view and the API."""
