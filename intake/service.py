@@ -146,7 +146,11 @@ class Service:
                 log.info("mailbox is being polled by another process; skipped", extra={"mailbox": box.label})
                 return None
             try:
-                poll_mailbox(box, self.store, self.state, stop=self.stop, progress=progress)
+                if box.kind == "graph":   # Microsoft Graph (intake/sources/graph.py), same exactly-once order
+                    from intake.sources.graph import poll_graph
+                    poll_graph(box, self.store, self.state, stop=self.stop, progress=progress)
+                else:
+                    poll_mailbox(box, self.store, self.state, stop=self.stop, progress=progress)
             except Exception as error:  # noqa: BLE001 - logged, retried later with back-off
                 if is_database_error(error):
                     raise
