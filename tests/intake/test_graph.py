@@ -132,3 +132,22 @@ def test_the_graph_mailbox_configuration_is_strict(tmp_path, monkeypatch):
                                                  "tenant": "t", "client_id": "c", "client_secret_env": "S"}})
     with pytest.raises(ValueError, match="host"):
         MailboxConfig.model_validate({"user": "u@x.fr", "password": "p"})          # IMAP still needs its host
+
+
+def test_intake_poll_reads_a_graph_mailbox_into_records(graph, tokens, box, tmp_path, monkeypatch):
+    """The whole door: `intake poll` with a `kind: graph` mailbox in the YAML stores, moves and reads the mail."""
+    import json
+    from intake.cli import main
+    from outputs.store import Store
+    monkeypatch.delenv("INTAKE_MAILBOXES", raising=False)
+    mids = _deliver(graph, 3)
+    config = tmp_path / "graph.yaml"
+    entry = box.model_dump(mode="json", include={"kind", "user", "graph_url", "folders", "move_to", "batch_size"})
+    entry["oauth2"] = box.oauth2.model_dump(mode="json", exclude_none=True)
+    config.write_text("mailboxes:\n  - " + json.dumps(entry) + "\n")
+    url = f"sqlite:///{tmp_path}/poll.db"
+    assert main(["poll", "--database", url, "--config", str(config)]) == 0
+    assert graph.names("Traites") == mids
+    with Store(url) as store:
+        records = list(store.export_records())
+    assert sorted(r["claim_number"] for r in records) == ["B9000000", "B9000001", "B9000002"]
