@@ -1,4 +1,4 @@
-"""`intake api-token add|revoke|list` (per-client tokens of the JSON API) and `intake webhooks log|retry`
+"""`intake api-token add|revoke|list` (per-client tokens of the JSON API, with their channels and scopes) and `intake webhooks log|retry`
 (the delivery log of the outbox; put given-up deliveries back in the queue). Administrator commands: they
 need the database URL, nothing of the portal's login.
 
@@ -23,6 +23,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     add.add_argument("name", help="the client's name, e.g. crm")
     add.add_argument("--channel", action="append", default=[], metavar="CHANNEL",
                      help="restrict the token to this channel (repeat); none = every channel")
+    add.add_argument("--scope", action="append", default=[], metavar="SCOPE", choices=("read", "write", "reprocess"),
+                     help="what the client may do (repeat): read (the default), write (correct, open, attach, "
+                          "refuse), reprocess (decide a record again)")
     _add_database(add)
     revoke = actions.add_parser("revoke", help="revoke a client's token at once")
     revoke.add_argument("name")
@@ -54,7 +57,7 @@ def cmd_api_token(args: argparse.Namespace) -> int:
     store = _store(args)
     try:
         if args.action == "add":
-            print(store.create_api_token(args.name, args.channel))
+            print(store.create_api_token(args.name, args.channel, args.scope or ["read"]))
         elif args.action == "revoke":
             store.revoke_api_token(args.name)
             print(f"revoked {args.name}", file=sys.stderr)

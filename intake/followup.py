@@ -12,6 +12,9 @@ follow-up survives a restart; the scheduler's `reminders` job runs `FollowupEngi
 
 An SMS goes only to a valid mobile number (E.164); its row is written before it is sent (at most once to a
 person); the gateway's answer or refusal is kept with it. No gateway configured: the row says so.
+Where the SMS goes, a mail to the insured's address goes too (`mail: also`), or instead of it when the
+insured has an address (`mail: instead`; without one the SMS goes as before), or never (`mail: off`):
+SMTP through intake/insured_mail.py, texts `mail_subject` / `mail_text`, recorded like the SMS.
 """
 from __future__ import annotations
 
@@ -20,12 +23,13 @@ import string
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any, Optional
+from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from foundation.config import register_section
 from foundation.errors import ConfigError
+from intake.insured_mail import MailGateway, valid_email
 from intake.sms import SmsGateway, mobile_e164
 
 log = logging.getLogger("intake.followup")
@@ -50,9 +54,12 @@ class FollowupSettings(BaseModel):
     waiting_for_client_days: float = Field(7.0, gt=0)
     start_window_days: float = Field(2.0, gt=0)          # dossiers opened longer ago are not followed up
     sms_text: str = Field(min_length=10, max_length=480)
+    mail: Literal["also", "instead", "off"] = "also"     # a mail to the insured's address where the SMS goes
+    mail_subject: str = Field("Votre sinistre {claim_number}", min_length=3, max_length=200)
+    mail_text: str = Field("Bonjour, merci de nous rappeler au {callback}.", min_length=10, max_length=5000)
     phones: dict[str, ChannelPhones] = Field(default_factory=dict)   # per channel, and "default"
 
-    @field_validator("sms_text")
+    @field_validator("sms_text", "mail_subject", "mail_text")
     @classmethod
     def _placeholders(cls, value: str) -> str:
         used = {name for _, name, _, _ in string.Formatter().parse(value) if name}
@@ -110,22 +117,53 @@ def plan(state: str, now: datetime, settings: FollowupSettings) -> Step:
     raise ValueError(f"no step after follow-up state {state!r}")
 
 
-def sms_text(settings: FollowupSettings, due: Any) -> str:
+def _values(settings: FollowupSettings, due: Any) -> dict[str, str]:
     phones = settings.phones_for(due.channel)
-    values = {"claim_number": due.claim_number or "", "last_name": due.last_name or "",
-              "first_name": due.first_name or "", "callback": phones.callback,
-              "platform_followup": phones.platform_followup or phones.callback, "dossier_id": due.dossier_id}
-    return " ".join(settings.sms_text.format_map(values).split())
+    return {"claim_number": due.claim_number or "", "last_name": due.last_name or "",
+            "first_name": due.first_name or "", "callback": phones.callback,
+            "platform_followup": phones.platform_followup or phones.callback, "dossier_id": due.dossier_id}
+
+
+def sms_text(settings: FollowupSettings, due: Any) -> str:
+    return " ".join(settings.sms_text.format_map(_values(settings, due)).split())
+
+
+def mail_parts(settings: FollowupSettings, due: Any) -> tuple[str, str]:
+    """(subject, body) of the mail to the insured; the body keeps its lines."""
+    values = _values(settings, due)
+    subject = " ".join(settings.mail_subject.format_map(values).split())
+    return subject, settings.mail_text.format_map(values).strip() + "\n"
+
+
+MAIL_SUBJECT = "Objet : "   # a mail's stored text: "Objet : <subject>", a blank line, the body
+
+
+def outgoing(settings: FollowupSettings, due: Any, detail: dict[str, Any]) -> list[Any]:
+    """The messages a `send_sms` step sends the insured, per `settings.mail`; why one is not sent goes in detail."""
+    from outputs.followups import OutgoingMessage
+    messages = []
+    email = valid_email(due.email) if settings.mail != "off" else None
+    if email:
+        subject, body = mail_parts(settings, due)
+        messages.append(OutgoingMessage("mail", email, f"{MAIL_SUBJECT}{subject}\n\n{body}"))
+    elif settings.mail != "off":
+        detail["mail"] = "no email address for the insured"
+    if settings.mail != "instead" or not email:
+        to = mobile_e164(due.phone)
+        if to is None:
+            detail["sms"] = "no mobile number for the insured"
+        else:
+            messages.append(OutgoingMessage("sms", to, sms_text(settings, due)))
+    return messages
 
 
 class FollowupEngine:
-    def __init__(self, store: Any, settings: FollowupSettings, gateway: Optional[SmsGateway]):
-        self.store, self.settings, self.gateway = store, settings, gateway
+    def __init__(self, store: Any, settings: FollowupSettings, gateway: Optional[SmsGateway],
+                 mailer: Optional[MailGateway] = None):
+        self.store, self.settings, self.gateway, self.mailer = store, settings, gateway, mailer
 
     def run(self, now: Optional[datetime] = None, stop: Optional[threading.Event] = None) -> int:
         """Start follow-ups for newly opened dossiers, take every step that is due; returns the steps taken."""
-        from outputs.followups import OutgoingMessage
-
         if not self.settings.enabled:
             return 0
         now = now or datetime.now(timezone.utc)
@@ -136,22 +174,20 @@ class FollowupEngine:
             if stop is not None and stop.is_set():
                 break
             step = plan(due.state, now, self.settings)
-            message, detail = None, {"step": step.name}
-            if step.send_sms:
-                to = mobile_e164(due.phone)
-                if to is None:
-                    detail["sms"] = "no mobile number for the insured"
-                else:
-                    message = OutgoingMessage("sms", to, sms_text(self.settings, due))
-            message_id = self.store.advance_followup(due.dossier_id, due.state, step.state, step.next_at,
-                                                     waiting_until=step.waiting_until,
-                                                     dossier_status=step.dossier_status, message=message, **detail)
+            detail: dict[str, Any] = {"step": step.name}
+            messages = outgoing(self.settings, due, detail) if step.send_sms else []
+            ids = self.store.advance_followup(due.dossier_id, due.state, step.state, step.next_at,
+                                              waiting_until=step.waiting_until,
+                                              dossier_status=step.dossier_status, messages=messages, **detail)
             taken += 1
-            if message_id is not None and message is not None:
+            for message_id, message in zip(ids or [], messages):
                 self._send(message_id, message)
         return taken
 
     def _send(self, message_id: int, message: Any) -> None:
+        if message.medium == "mail":
+            self._mail(message_id, message)
+            return
         if self.gateway is None:
             self.store.message_result(message_id, False, "no SMS gateway configured (INTAKE_SMS_KANNEL_URL)")
             log.warning("SMS not sent: no gateway configured", extra={"message_id": message_id})
@@ -159,4 +195,15 @@ class FollowupEngine:
         result = self.gateway.send(message.recipient, message.text)
         self.store.message_result(message_id, result.ok, result.detail)
         (log.info if result.ok else log.error)("SMS to the insured", extra={
+            "message_id": message_id, "ok": result.ok, "detail": result.detail})
+
+    def _mail(self, message_id: int, message: Any) -> None:
+        if self.mailer is None:
+            self.store.message_result(message_id, False, "no SMTP server configured (INTAKE_SMTP_HOST)")
+            log.warning("mail not sent: no SMTP server configured", extra={"message_id": message_id})
+            return
+        head, _, body = message.text.partition("\n\n")
+        result = self.mailer.send(message.recipient, head[len(MAIL_SUBJECT):], body)
+        self.store.message_result(message_id, result.ok, result.detail)
+        (log.info if result.ok else log.error)("mail to the insured", extra={
             "message_id": message_id, "ok": result.ok, "detail": result.detail})

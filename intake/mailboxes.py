@@ -32,12 +32,18 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+GRAPH_SCOPES = ["https://graph.microsoft.com/.default"]
+
+
 class MailboxConfig(BaseModel):
-    """One IMAP account and the folders to take mission orders from."""
+    """One IMAP account, or one Microsoft 365 mailbox read through Microsoft Graph (`kind: graph`:
+    intake/sources/graph.py), and the folders to take mission orders from."""
     model_config = ConfigDict(extra="forbid")
 
+    kind: Literal["imap", "graph"] = "imap"
     name: Optional[str] = None               # a label for logs and `intake status`; default user@host
-    host: str
+    host: str = ""                           # IMAP: required; Graph: the host of graph_url
+    graph_url: str = "https://graph.microsoft.com/v1.0"   # Graph: the service root (national clouds, tests)
     port: Optional[int] = None               # default 993 for tls, 143 for starttls/plain
     security: Security = "tls"
     user: str
@@ -65,6 +71,10 @@ class MailboxConfig(BaseModel):
 
     @model_validator(mode="after")
     def _check(self) -> "MailboxConfig":
+        if self.kind == "graph":
+            return self._graph()
+        if not self.host:
+            raise ValueError("an IMAP mailbox needs its host")
         if self.security == "plain" and not is_loopback(self.host):
             raise ValueError(f"security 'plain' is only allowed on a loopback host, not {self.host!r}: "
                              "use 'tls' or 'starttls'")
@@ -77,6 +87,24 @@ class MailboxConfig(BaseModel):
             raise ValueError("a mailbox needs a password (or password_env), an oauth2_token or an oauth2 block")
         if self.move_to is not None and self.move_to in self.folders:
             raise ValueError("move_to must not be one of the polled folders")
+        return self
+
+    def _graph(self) -> "MailboxConfig":
+        from urllib.parse import urlsplit
+        parts = urlsplit(self.graph_url)
+        if parts.scheme != "https" and not (parts.scheme == "http" and is_loopback(parts.hostname or "")):
+            raise ValueError("graph_url must be https (plain http only on a loopback host)")
+        if self.oauth2 is None or self.oauth2.provider != "microsoft" or self.oauth2.flow != "client_credentials":
+            raise ValueError("a graph mailbox needs an oauth2 block with provider microsoft and flow "
+                             "client_credentials (an app with Mail.ReadWrite)")
+        if self.password is not None or self.password_env or self.oauth2_token is not None:
+            raise ValueError("a graph mailbox logs in with its oauth2 block only (no password, no oauth2_token)")
+        if self.move_to is None:
+            raise ValueError("a graph mailbox needs move_to: the folder taken mail goes to")
+        if self.oauth2.scopes is None:
+            self.oauth2.scopes = list(GRAPH_SCOPES)
+        self.host = self.host or parts.hostname or "graph.microsoft.com"
+        self.idle = False                    # no IDLE: polled at interval_s
         return self
 
     @property
@@ -96,6 +124,8 @@ class MailboxConfig(BaseModel):
 
     def state_key(self, folder: str) -> str:
         """The `mailbox_state` key of one folder of this account."""
+        if self.kind == "graph":
+            return f"graph://{quote(self.user, safe='@')}/{quote(folder, safe='')}"
         return f"imap://{self.authority()}/{quote(folder, safe='/')}"
 
     def message_uri(self, folder: str, uidvalidity: int, uid: int) -> str:

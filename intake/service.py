@@ -146,7 +146,11 @@ class Service:
                 log.info("mailbox is being polled by another process; skipped", extra={"mailbox": box.label})
                 return None
             try:
-                poll_mailbox(box, self.store, self.state, stop=self.stop, progress=progress)
+                if box.kind == "graph":   # Microsoft Graph (intake/sources/graph.py), same exactly-once order
+                    from intake.sources.graph import poll_graph
+                    poll_graph(box, self.store, self.state, stop=self.stop, progress=progress)
+                else:
+                    poll_mailbox(box, self.store, self.state, stop=self.stop, progress=progress)
             except Exception as error:  # noqa: BLE001 - logged, retried later with back-off
                 if is_database_error(error):
                     raise
@@ -273,6 +277,7 @@ class Service:
         the gateway (INTAKE_SMS_*) and *waiting for client* for a week. Returns the steps taken."""
         from foundation.config import load_config
         from intake.followup import FollowupEngine, followup_settings
+        from intake.insured_mail import mailer_from_env
         from intake.sms import gateway_from_env
 
         settings = followup_settings(load_config(self.config_path))
@@ -283,9 +288,9 @@ class Service:
             with self.lease("reminders", ttl_s=300.0) as mine:
                 if not mine:
                     return 0
-                gateway = gateway_from_env()
+                gateway, mailer = gateway_from_env(), mailer_from_env()
                 try:
-                    taken = FollowupEngine(self.store, settings, gateway).run(stop=self.stop)
+                    taken = FollowupEngine(self.store, settings, gateway, mailer).run(stop=self.stop)
                 finally:
                     if gateway is not None:
                         gateway.close()

@@ -18,6 +18,10 @@ from outputs.tables import Dossier, RecordRow, now_utc, utc
 ACTIVE = ("to_call", "reminder_1", "reminder_2", "reminder_3", "waiting_for_client")
 
 
+class FollowupDone(ValueError):
+    """The follow-up is no longer running (already answered or closed): nothing to stop."""
+
+
 @dataclass(frozen=True)
 class DueFollowup:
     dossier_id: str
@@ -72,9 +76,9 @@ class FollowupRoom(StoreBase):
 
     def advance_followup(self, dossier_id: str, expected: str, state: str, next_at: Optional[datetime], *,
                          waiting_until: Optional[datetime] = None, dossier_status: Optional[str] = None,
-                         message: Optional[OutgoingMessage] = None, **detail: Any) -> Optional[int]:
-        """Move one follow-up on (only from `expected`: two workers never take one step twice). Returns the id
-        of the message row written with status `sending`, when the step sends one."""
+                         messages: Sequence[OutgoingMessage] = (), **detail: Any) -> Optional[list[int]]:
+        """Move one follow-up on (only from `expected`: two workers never take one step twice): None when it had
+        already moved. Returns the ids of the message rows written with status `sending`, in order."""
         with self.session() as s:
             followup = s.get(Followup, dossier_id)
             if followup is None:
@@ -88,18 +92,20 @@ class FollowupRoom(StoreBase):
             if dossier_status and dossier is not None and dossier.status != dossier_status:
                 before, dossier.status = dossier.status, dossier_status
                 detail["dossier_status"] = {"before": before, "after": dossier_status}
-            message_id = None
-            if message is not None:
+            ids = []
+            for message in messages:
                 row = FollowupMessage(dossier_id=dossier_id, medium=message.medium,
                                       recipient=_txt(message.recipient, 320) or "", text=message.text,
                                       status="sending", at=now_utc())
                 s.add(row)
                 s.flush()
-                message_id = row.id
-                detail["message_id"] = message_id
+                ids.append(row.id)
+            if ids:
+                detail["message_id"] = ids[0]
+                detail["message_ids"] = ids
             self._event(s, "followup", dossier_id=dossier_id, actor="scheduler", state=state, before=expected,
                         next_at=next_at.isoformat() if next_at else None, **detail)
-            return message_id
+            return ids
 
     def message_result(self, message_id: int, ok: bool, detail: str, status: Optional[str] = None) -> None:
         with self.session() as s:
@@ -112,18 +118,25 @@ class FollowupRoom(StoreBase):
             else:
                 row.error = _txt(detail, 2000)
 
-    def followup_answered(self, dossier_id: str, user: str) -> None:
-        """The insured answered (a call or the SMS): the follow-up ends, the dossier is open again."""
+    def followup_answered(self, dossier_id: str, user: str, note: Optional[str] = None) -> str:
+        """The insured answered (a call back, the SMS, the mail): the follow-up ends (`answered`: no more reminder
+        calls, no more waiting), the dossier is open again, and the answer is a `followup` event with who
+        recorded it and the note. Only from an active state (FollowupDone otherwise). Returns the state before."""
         with self.session() as s:
             followup = s.get(Followup, dossier_id)
             if followup is None:
                 raise NotFoundError(f"no follow-up for dossier {dossier_id}")
             before = followup.state
+            if before not in ACTIVE:
+                raise FollowupDone(f"the follow-up of {dossier_id} is already {before}")
             followup.state, followup.next_at, followup.updated_at = "answered", None, now_utc()
+            followup.waiting_until = None
             dossier = s.get(Dossier, dossier_id)
             if dossier is not None and dossier.status == "waiting_for_client":
                 dossier.status = "open"
-            self._event(s, "followup", dossier_id=dossier_id, actor=user, state="answered", before=before)
+            extra = {"note": _txt(note.strip(), 1000)} if note and note.strip() else {}
+            self._event(s, "followup", dossier_id=dossier_id, actor=user, state="answered", before=before, **extra)
+            return before
 
     def followup_of(self, dossier_id: str) -> Optional[dict[str, Any]]:
         """State, next step and every message sent, for the dossier view and the API."""

@@ -7,7 +7,7 @@
   delivery worker (intake/webhooks.py) fans new outbox rows out to every configured target.
 - `oauth_tokens`: mailboxes' OAuth2 access and refresh tokens, encrypted (intake/oauth.py).
 - `api_tokens`: per-client API tokens; only the SHA-256 of the token is kept (the token is 256 random
-  bits, so a plain hash is enough: no guessing, no dictionary). Scoped to channels; revocable.
+  bits, so a plain hash is enough: no guessing, no dictionary). Scoped to channels; revocable; with scopes (read, write, reprocess).
 """
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from outputs.tables import Base, now_utc
 
 WEBHOOK_KINDS = ("opened", "attached", "refused", "corrected")
 DELIVERY_STATUSES = ("pending", "delivered", "dead")
+API_SCOPES = ("read", "write", "reprocess")   # read the records; correct and decide them; decide them again
 
 
 class OutboxEvent(Base):
@@ -61,6 +62,7 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(16))              # first characters, to tell tokens apart
     channels: Mapped[list[Any]] = mapped_column(JSON, default=list)   # empty = every channel
+    scopes: Mapped[Optional[list[Any]]] = mapped_column(JSON)         # API_SCOPES; null = ["read"] (migration 0007)
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
     revoked_at: Mapped[Optional[datetime]]
     last_used_at: Mapped[Optional[datetime]]

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from foundation.errors import IntakeError
 from outputs.base import NotFoundError, StoreBase, _txt
-from outputs.integration_tables import ApiToken, OAuthToken, OutboxEvent, WebhookDelivery
+from outputs.integration_tables import API_SCOPES, ApiToken, OAuthToken, OutboxEvent, WebhookDelivery
 from outputs.tables import now_utc, utc
 
 TOKEN_PREFIX = "itk_"
@@ -39,15 +39,21 @@ class DueDelivery:
 @dataclass(frozen=True)
 class ApiClient:
     """Who an API token speaks for, shaped like a portal user for the visibility rules: a token with no
-    channel sees every channel (like an administrator), else only its channels."""
+    channel sees every channel (like an administrator), else only its channels. `scopes`: what it may do
+    (API_SCOPES); its actions are signed `api:<name>` in the timeline."""
     token_id: int
     name: str
     channels: frozenset[str]
     team_id: None = None
+    scopes: frozenset[str] = frozenset({"read"})
 
     @property
     def is_admin(self) -> bool:
         return not self.channels
+
+    @property
+    def email(self) -> str:
+        return f"api:{self.name}"
 
 
 def hash_token(token: str) -> str:
@@ -149,16 +155,21 @@ class IntegrationRoom(StoreBase):
 
     # ----------------------------------------------------------------- API tokens
 
-    def create_api_token(self, name: str, channels: Sequence[str] = ()) -> str:
+    def create_api_token(self, name: str, channels: Sequence[str] = (), scopes: Sequence[str] = ("read",)) -> str:
         """A new token for a client; the token itself is returned once and never stored."""
         name = (name or "").strip()
         if not name:
             raise TokenError("an API token needs a name")
+        unknown = sorted(set(scopes) - set(API_SCOPES))
+        if unknown or not scopes:
+            raise TokenError(f"unknown API scope(s) {unknown} (known: {', '.join(API_SCOPES)})" if unknown
+                             else "an API token needs at least one scope")
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         try:
             with self.session() as s:
                 s.add(ApiToken(name=_txt(name, 100), token_hash=hash_token(token), prefix=token[:12],
-                               channels=sorted(set(channels)), created_at=now_utc()))
+                               channels=sorted(set(channels)),
+                               scopes=[x for x in API_SCOPES if x in set(scopes)], created_at=now_utc()))
         except IntegrityError as error:
             raise TokenError(f"an API token named {name!r} already exists") from error
         return token
@@ -173,6 +184,7 @@ class IntegrationRoom(StoreBase):
     def api_tokens(self) -> list[dict[str, Any]]:
         with self.session(read=True) as s:
             return [{"name": t.name, "prefix": t.prefix, "channels": list(t.channels or []),
+                     "scopes": list(t.scopes or ["read"]),
                      "created_at": utc(t.created_at), "revoked_at": utc(t.revoked_at),
                      "last_used_at": utc(t.last_used_at)}
                     for t in s.scalars(select(ApiToken).order_by(ApiToken.id)).all()]
@@ -186,7 +198,8 @@ class IntegrationRoom(StoreBase):
             row = s.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
             if row is None or row.revoked_at is not None:
                 return None
-            client = ApiClient(row.id, row.name, frozenset(row.channels or []))
+            client = ApiClient(row.id, row.name, frozenset(row.channels or []),
+                               scopes=frozenset(row.scopes or ["read"]))
             last_used = utc(row.last_used_at) if row.last_used_at else None
         now = now_utc()
         if last_used is None or now - last_used >= touch_every:   # at most once a minute, its own short transaction

@@ -114,6 +114,7 @@ def create_app(database_url: str, settings: PortalSettings | None = None, bind_h
         app.include_router(module.router)
     app.state.api = api.api_from_config(app.state.store, app.state.sessionmaker, app.state.config,
                                         app.state.read_sessionmaker)  # JSON, own OpenAPI, token auth
+    app.state.api.state.portal = app   # the API's reprocess action finds the portal's engine (reprocess_hook)
     app.mount("/api/v1", app.state.api)
 
     @app.get("/", include_in_schema=False)

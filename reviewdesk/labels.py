@@ -69,7 +69,8 @@ READ_NOTES = {
 # keys of an event's detail (outputs' history) and how their values read
 EVENT_KEYS = {"missing": "Ouvert sans", "reason": "Motif", "decision": "Décision", "reasons": "Motifs", "status": "Statut",
               "dossier_id": "Dossier", "merged_into": "Fusionné dans", "moved_from": "Déplacé depuis",
-              "error": "Erreur", "uri": "Source", "queue": "File", "state": "État", "sms": "SMS"}
+              "error": "Erreur", "uri": "Source", "queue": "File", "state": "État", "sms": "SMS",
+              "mail": "E-mail", "note": "Réponse de l'assuré"}
 
 
 def read_note(note: str) -> str:
@@ -115,7 +116,7 @@ def _source_label(uri) -> str:
 
 _EVENT_VALUES = {"missing": lambda v: field_label(v), "decision": lambda v: label(DECISIONS, v), "reasons": lambda v: label(REASONS, v),
                  "status": _status_label, "uri": _source_label, "queue": lambda v: label(QUEUES, v),
-                 "error": read_note}
+                 "error": read_note, "state": lambda v: label(FOLLOWUP_STATES, v)}
 
 
 def event_detail(detail) -> str:

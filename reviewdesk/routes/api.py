@@ -1,10 +1,13 @@
 """The JSON API for the case-management system, under /api/v1 (OpenAPI at /api/v1/openapi.json; no
 bundled docs page, the portal's CSP forbids outside scripts): records (the queue's filters), one record with its fields, confidence and evidence, dossiers
-with their records and timeline. Read-only.
+with their records and timeline; and, for tokens with the scopes, the reviewer's actions
+(reviewdesk/routes/api_actions.py): corrections, open / attach / refuse, reprocess.
 
 Authentication is separate from the portal's login: `Authorization: Bearer itk_...`, a per-client token an
 administrator creates with `intake api-token add NAME [--channel C ...]` (only its SHA-256 is stored) and
-revokes with `intake api-token revoke NAME`. The portal's visibility rules apply unchanged
+revokes with `intake api-token revoke NAME`. Scopes (`--scope`, set at creation): `read` (the default) for
+the GET routes, `write` for corrections and verdicts, `reprocess` to decide a record again; a missing
+scope answers 403. The portal's visibility rules apply unchanged
 (`reviewdesk.queries.visible_condition`): a token scoped to channels sees those channels' records and the
 dossiers one of them belongs to; a token with no channel sees everything, like an administrator. Each
 token is rate-limited (`api.rate_limit_per_minute`); past it the answer is 429 with Retry-After.
@@ -17,12 +20,13 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from foundation.config import load_config
 from outputs.integrations import ApiClient
 from outputs.tables import DOSSIER_STATUSES, REVIEW_STATUSES, Dossier, RecordRow
 from reviewdesk.api_models import (ApiError, DossierDetail, DossierPage, DossierSummary, RecordDetail, RecordPage,
@@ -31,7 +35,8 @@ from reviewdesk.web import db  # one session per request (on this sub-applicatio
 from reviewdesk.queries import (AGE_FILTERS, QUEUE_ORDER, QueueFilter, can_see_dossier, can_see_record,
                                 dossier_events, dossier_records, queue_conditions, visible_condition)
 
-ERRORS: dict[int | str, dict[str, Any]] = {401: {"model": ApiError}, 429: {"model": ApiError}}
+ERRORS: dict[int | str, dict[str, Any]] = {401: {"model": ApiError}, 403: {"model": ApiError},
+                                           429: {"model": ApiError}}
 
 
 class RateLimiter:
@@ -68,11 +73,28 @@ def api_client(request: Request) -> ApiClient:
     return client
 
 
+def scoped(scope: str) -> Callable[..., ApiClient]:
+    """A dependency: the token's client, refused (403) unless an administrator gave the token `scope`."""
+    def check(client: ApiClient = Depends(api_client)) -> ApiClient:
+        if scope not in client.scopes:
+            raise HTTPException(403, f"this token lacks the {scope!r} scope (intake api-token add --scope {scope})")
+        return client
+    check.__name__ = f"scope_{scope}"
+    return check
+
+
+reader = scoped("read")
+
+
 def _summary(row: RecordRow) -> RecordSummary:
     return RecordSummary(id=row.id, channel=row.channel, document_type=row.document_type, decision=row.decision,
                          queue=row.queue, reasons=list(row.reasons or []), review_status=row.review_status,
                          claim_number=row.claim_number, last_name=row.last_name, dossier_id=row.dossier_id,
                          created_at=row.created_at, decided_by=row.decided_by, decided_at=row.decided_at)
+
+
+def record_detail(row: RecordRow) -> RecordDetail:
+    return RecordDetail(**_summary(row).model_dump(), refuse_reason=row.refuse_reason, record=row.current_json)
 
 
 def _dossier(row: Dossier) -> DossierSummary:
@@ -87,16 +109,19 @@ def _pages(total: int, page: int, size: int) -> tuple[int, int]:
 
 
 def create_api(store: Any, sessions: Any, rate_limit_per_minute: int = 120, page_size: int = 50,
-               read_sessions: Any = None) -> FastAPI:
+               read_sessions: Any = None, config: Any = None) -> FastAPI:
     api = FastAPI(title="intake API", version="1", openapi_url="/openapi.json", docs_url=None, redoc_url=None,
-                  description="Read access to the records and dossiers intake made from mission orders. "
-                              "Authenticate with `Authorization: Bearer <token>` (see `intake api-token`).")
+                  description="The records and dossiers intake made from mission orders: read them, and (with the "
+                              "`write` and `reprocess` scopes) correct, open, attach, refuse or decide them again "
+                              "under the portal's rules. Authenticate with `Authorization: Bearer <token>` (see "
+                              "`intake api-token`).")
     api.state.store, api.state.sessionmaker = store, sessions
     api.state.read_sessionmaker = read_sessions or sessions   # every route reads: no write lock on SQLite
     api.state.limiter = RateLimiter(rate_limit_per_minute)
+    api.state.config = config if config is not None else load_config()   # the portal's, when mounted by it
 
     @api.get("/records", response_model=RecordPage, responses=ERRORS, summary="Records, oldest first")
-    def list_records(client: ApiClient = Depends(api_client), session: Session = Depends(db),
+    def list_records(client: ApiClient = Depends(reader), session: Session = Depends(db),
                      review_status: Optional[str] = Query(None, description=f"one of {', '.join(REVIEW_STATUSES)}; "
                                                           "`pending` is the review queue"),
                      channel: Optional[str] = None, reason: Optional[str] = None, queue: Optional[str] = None,
@@ -123,15 +148,15 @@ def create_api(store: Any, sessions: Any, rate_limit_per_minute: int = 120, page
 
     @api.get("/records/{record_id}", response_model=RecordDetail, responses={**ERRORS, 404: {"model": ApiError}},
              summary="One record with its fields, confidence and evidence")
-    def get_record(record_id: int, client: ApiClient = Depends(api_client),
+    def get_record(record_id: int, client: ApiClient = Depends(reader),
                    session: Session = Depends(db)) -> RecordDetail:
         row = session.get(RecordRow, record_id)
         if row is None or not can_see_record(session, client, record_id):
             raise HTTPException(404, f"no record {record_id}")
-        return RecordDetail(**_summary(row).model_dump(), refuse_reason=row.refuse_reason, record=row.current_json)
+        return record_detail(row)
 
     @api.get("/dossiers", response_model=DossierPage, responses=ERRORS, summary="Dossiers, newest first")
-    def list_dossiers(client: ApiClient = Depends(api_client), session: Session = Depends(db),
+    def list_dossiers(client: ApiClient = Depends(reader), session: Session = Depends(db),
                       status: Optional[str] = Query(None, description=f"one of {', '.join(DOSSIER_STATUSES)}"),
                       claim_number: Optional[str] = None, last_name: Optional[str] = None,
                       page: int = Query(1, ge=1)) -> DossierPage:
@@ -156,7 +181,7 @@ def create_api(store: Any, sessions: Any, rate_limit_per_minute: int = 120, page
 
     @api.get("/dossiers/{dossier_id}", response_model=DossierDetail, responses={**ERRORS, 404: {"model": ApiError}},
              summary="One dossier with its records and timeline")
-    def get_dossier(dossier_id: str, request: Request, client: ApiClient = Depends(api_client),
+    def get_dossier(dossier_id: str, request: Request, client: ApiClient = Depends(reader),
                     session: Session = Depends(db)) -> DossierDetail:
         row = session.get(Dossier, dossier_id)
         if row is None or not can_see_dossier(session, client, dossier_id):
@@ -169,6 +194,8 @@ def create_api(store: Any, sessions: Any, rate_limit_per_minute: int = 120, page
                              timeline=[TimelineEvent(at=e.at, kind=e.kind, actor=e.actor, record_id=e.record_id,
                                                      detail=e.detail or {}) for e in events])
 
+    from reviewdesk.routes import api_actions
+    api.include_router(api_actions.router)
     return api
 
 
@@ -176,4 +203,4 @@ def api_from_config(store: Any, sessions: Any, config: Any, read_sessions: Any =
     """The API with the `api:` section of the portal's configuration (rate limit, page size)."""
     section = config.section("api") or {}
     return create_api(store, sessions, rate_limit_per_minute=int(section.get("rate_limit_per_minute", 120)),
-                      page_size=int(section.get("page_size", 50)), read_sessions=read_sessions)
+                      page_size=int(section.get("page_size", 50)), read_sessions=read_sessions, config=config)

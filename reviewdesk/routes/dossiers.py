@@ -101,3 +101,22 @@ def close(request: Request, dossier_id: str, user: User = Depends(current_user),
 def reopen(request: Request, dossier_id: str, user: User = Depends(current_user),
            session: Session = Depends(db)) -> Response:
     return _set_status(request, session, user, dossier_id, "reopen_dossier", "Dossier rouvert.")
+
+
+@router.post("/dossiers/{dossier_id}/followup/answered")
+async def followup_answered(request: Request, dossier_id: str, user: User = Depends(current_user),
+                            session: Session = Depends(db)) -> Response:
+    """« L'assuré a répondu »: the answer is recorded (with its note), the reminders stop, the dossier is open."""
+    from outputs.followups import FollowupDone
+    from outputs.store import NotFoundError
+    _dossier_or_404(session, user, dossier_id)
+    note = str((await request.form()).get("note", ""))[:1000]
+    session.commit()
+    try:
+        request.app.state.store.followup_answered(dossier_id, user.email, note)
+    except NotFoundError:
+        raise HTTPException(404, "Ce dossier n'a pas de suivi de l'assuré.") from None
+    except FollowupDone:
+        raise HTTPException(409, "Le suivi de l'assuré est déjà terminé.") from None
+    flash(request, "Réponse de l'assuré enregistrée : les relances sont arrêtées.")
+    return RedirectResponse(f"/dossiers/{dossier_id}", status_code=303)

@@ -12,23 +12,18 @@ from starlette.datastructures import FormData
 
 from foundation.config import Config
 from outputs.tables import DocumentRow, RecordRow
-from outputs.store import InvalidCorrection, NotFoundError
-from reviewdesk import edges, labels, pages, queries, validation
-from reviewdesk.actions import assign_to_team
+from outputs.store import InvalidCorrection
+from reviewdesk import edges, labels, pages, queries, validation, verdicts
+from reviewdesk.verdicts import INSURED, field_value, missing_required, refuse_reasons, same_text  # noqa: F401
+from reviewdesk.verdicts import display as _display
 from outputs.portal_tables import User
 from reviewdesk.original import attachment_bytes, bytes_by_sha256, load_original, safe_filename
 from reviewdesk.web import check_csrf, current_user, db, flash, portal_config, posted_form, render
 
 router = APIRouter(dependencies=[Depends(check_csrf)])
 
-INSURED = ("civility", "last_name", "first_name", "phone", "email", "street", "postcode", "city")
 MAX_PAGES_SHOWN = 10
 DOWNLOAD_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/tiff", "image/gif", "text/plain"}
-
-
-def refuse_reasons(config: Config) -> list[str]:
-    section = config.section("portal") or {}
-    return [str(r) for r in section.get("refuse_reasons") or []] or ["Autre"]
 
 
 def _record_or_404(session: Session, user: User, record_id: int) -> RecordRow:
@@ -48,25 +43,6 @@ def queue(request: Request, channel: str = "", reason: str = "", queue: str = ""
     options = queries.filter_options(user, portal_config(request))
     return render(request, "queue.html", {"result": result, "options": options,
                                           "ages": queries.AGE_FILTERS}, session, user)
-
-
-def field_value(record: dict[str, Any], name: str) -> Any:
-    return (record.get("insured") or {}).get(name) if name in INSURED else record.get(name)
-
-
-def _display(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def same_text(value: str) -> str:
-    """A submitted value as compared and stored: browsers send CRLF in a textarea, the record holds LF."""
-    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def field_rows(record: dict[str, Any], errors: dict[str, str], submitted: dict[str, str]) -> list[dict[str, Any]]:
@@ -124,37 +100,15 @@ def detail(request: Request, record_id: int, attach_q: str = "", user: User = De
 @router.post("/records/{record_id}/fields")
 def correct(request: Request, record_id: int, user: User = Depends(current_user),
             session: Session = Depends(db), form: FormData = Depends(posted_form)) -> Response:
-    """All changed fields are validated first; nothing is stored unless every one is valid."""
+    """All changed fields are validated first; nothing is stored unless every one is valid (reviewdesk.verdicts)."""
     row = _record_or_404(session, user, record_id)
-    record = row.current_json or {}
     submitted = {name: same_text(str(form.get(name, ""))) for name in validation.RECORD_FIELDS if name in form}
-    channel = submitted.get("channel") or record.get("channel")
-    changes: dict[str, Any] = {}
-    errors: dict[str, str] = {}
-    for name, raw_value in submitted.items():
-        current = field_value(record, name)
-        if raw_value == same_text(_display(current)):
-            continue
-        try:
-            value = validation.validate_field(name, raw_value, channel)
-        except validation.FieldError as error:
-            errors[name] = str(error)
-            continue
-        if value != current:  # "06 12 34 56 78" for a stored +33612345678 is no correction
-            changes[name] = value
-    if "channel" in changes and not user.is_admin and changes["channel"] not in user.channels:
-        errors["channel"] = "Vous n'avez pas de droit sur ce canal : le message ne peut pas y être déplacé."
-        changes.pop("channel")
-    if errors:
-        return render(request, "detail.html", _detail_context(session, user, row, errors=errors, submitted=submitted,
-                                                              config=portal_config(request)),
-                      session, user, status_code=422)
-    assign_to_team(session, row.id, user)
-    session.commit()   # end our transaction before the store writes (SQLite allows one writer)
-    store = request.app.state.store
     try:
-        for name, value in changes.items():
-            store.correct_field(row.id, name, value, user.email)
+        changes = verdicts.correct(session, request.app.state.store, user, row, submitted).changes
+    except verdicts.InvalidFields as refused:
+        return render(request, "detail.html", _detail_context(session, user, row, errors=refused.errors,
+                                                              submitted=submitted, config=portal_config(request)),
+                      session, user, status_code=422)
     except InvalidCorrection as error:
         flash(request, f"Correction refusée : {error}", "error")
         return RedirectResponse(f"/records/{record_id}", status_code=303)
@@ -167,37 +121,20 @@ def _after_verdict(session: Session, user: User, row: RecordRow) -> str:
     return f"/records/{next_id}" if next_id else "/queue"
 
 
-def _require_pending(row: RecordRow) -> None:
-    if row.review_status != "pending":
-        raise HTTPException(409, "Ce message a déjà été traité.")
-
-
-def missing_required(record: dict[str, Any], config: Config) -> list[str]:
-    """The fields a dossier cannot be opened without (rules.required_fields of the record's channel, and a known
-    channel and insured's name), that the record lacks."""
-    from rulestage.settings import rule_settings
-    channel = record.get("channel") or "unknown"
-    required = rule_settings(config).required_fields
-    names = list(required.get(channel, required.get("unknown", [])))
-    names += [n for n in ("channel", "last_name") if n not in names]
-    return [n for n in names if field_value(record, n) in (None, "", "unknown")]
-
-
 @router.post("/records/{record_id}/open")
 def open_dossier(request: Request, record_id: int, user: User = Depends(current_user),
                  session: Session = Depends(db), form: FormData = Depends(posted_form)) -> Response:
     row = _record_or_404(session, user, record_id)
-    _require_pending(row)
-    missing = missing_required(row.current_json or {}, portal_config(request))
-    reason = same_text(str(form.get("missing_reason", "")))
-    if missing and not reason:
-        context = _detail_context(session, user, row, config=portal_config(request))
-        context["open_missing"] = missing
-        return render(request, "detail.html", context, session, user, status_code=422)
+    reason = str(form.get("missing_reason", ""))
     target = _after_verdict(session, user, row)
-    assign_to_team(session, row.id, user)
-    session.commit()
-    dossier_id = request.app.state.store.open_dossier(row.id, user.email, missing=missing, reason=reason or None)
+    try:
+        dossier_id = verdicts.open_record(session, request.app.state.store, user, row, reason, portal_config(request))
+    except verdicts.MissingRequired as refused:
+        context = _detail_context(session, user, row, config=portal_config(request))
+        context["open_missing"] = refused.missing
+        return render(request, "detail.html", context, session, user, status_code=422)
+    except verdicts.ActionRefused as refused:
+        raise HTTPException(refused.status, refused.message) from None
     flash(request, f"Dossier {dossier_id} ouvert.")
     return RedirectResponse(target, status_code=303)
 
@@ -206,19 +143,12 @@ def open_dossier(request: Request, record_id: int, user: User = Depends(current_
 def attach(request: Request, record_id: int, user: User = Depends(current_user),
            session: Session = Depends(db), form: FormData = Depends(posted_form)) -> Response:
     row = _record_or_404(session, user, record_id)
-    _require_pending(row)
     dossier_id = str(form.get("dossier_id", ""))
-    if not dossier_id:
-        raise HTTPException(400, "Choisissez un dossier.")
-    if not queries.can_see_dossier(session, user, dossier_id):
-        raise HTTPException(404, "Dossier introuvable.")
     target = _after_verdict(session, user, row)
-    assign_to_team(session, row.id, user)
-    session.commit()
     try:
-        request.app.state.store.attach(row.id, dossier_id, user.email)
-    except NotFoundError as error:
-        raise HTTPException(404, "Dossier introuvable.") from error
+        verdicts.attach_record(session, request.app.state.store, user, row, dossier_id)
+    except verdicts.ActionRefused as refused:
+        raise HTTPException(refused.status, refused.message) from None
     flash(request, f"Message rattaché au dossier {dossier_id}.")
     return RedirectResponse(target, status_code=303)
 
@@ -227,14 +157,12 @@ def attach(request: Request, record_id: int, user: User = Depends(current_user),
 def refuse(request: Request, record_id: int, user: User = Depends(current_user),
            session: Session = Depends(db), form: FormData = Depends(posted_form)) -> Response:
     row = _record_or_404(session, user, record_id)
-    _require_pending(row)
     reason = str(form.get("reason", ""))
-    if reason not in refuse_reasons(portal_config(request)):
-        raise HTTPException(400, "Choisissez un motif de refus dans la liste.")
     target = _after_verdict(session, user, row)
-    assign_to_team(session, row.id, user)
-    session.commit()
-    request.app.state.store.refuse(row.id, reason, user.email)
+    try:
+        verdicts.refuse_record(session, request.app.state.store, user, row, reason, portal_config(request))
+    except verdicts.ActionRefused as refused:
+        raise HTTPException(refused.status, refused.message) from None
     flash(request, f"Message refusé : {reason}.")
     return RedirectResponse(target, status_code=303)
 
