@@ -100,6 +100,7 @@ class RecordRoom(StoreBase):
                 dossier_id=routed.dossier_id,
                 review_status="pending" if routed.decision == "manual_review" else "none",
                 created_at=now_utc(), updated_at=now_utc())
+            row.message_date = raw.date_header or raw.received_at or row.created_at
             s.add(row)
             s.flush()
             for dossier in index.opened:

@@ -40,9 +40,13 @@ def _record_or_404(session: Session, user: User, record_id: int) -> RecordRow:
 
 @router.get("/queue")
 def queue(request: Request, channel: str = "", reason: str = "", queue: str = "", age: str = "", page: int = 1,
-          user: User = Depends(current_user), session: Session = Depends(db)) -> Response:
+          sort: str = "asc", user: User = Depends(current_user), session: Session = Depends(db)) -> Response:
+    # "from"/"to" are Python keywords: read from the query string (a bad date is ignored, as a bad age is)
     filters = queries.QueueFilter(channel=channel or None, reason=reason or None, queue=queue or None,
-                                  age=age if age in queries.AGE_FILTERS else None, page=max(1, page))
+                                  age=age if age in queries.AGE_FILTERS else None, page=max(1, page),
+                                  sort=sort if sort in queries.SORTS else "asc",
+                                  date_from=queries.parse_day(request.query_params.get("from", "")),
+                                  date_to=queries.parse_day(request.query_params.get("to", "")))
     result = queries.queue_page(session, user, filters)
     return render(request, "queue.html", {"result": result, "options": queries.filter_options(user),
                                           "ages": queries.AGE_FILTERS}, session, user)
