@@ -63,7 +63,16 @@ def field_value(hit: Hit, value: object = None, key: Optional[str] = None) -> Fi
         value = hit.value if value is None else value
     seg = hit.segment
     return FieldValue(value=hit.value if value is None else value, confidence=round(min(1.0, max(0.0, hit.confidence)), 3),
-                      evidence=(hit.evidence or None) and hit.evidence[:300], part=seg.part, page=seg.page)
+                      evidence=(hit.evidence or None) and hit.evidence[:300], part=seg.part, page=seg.page,
+                      reason=hit_reason(hit))
+
+
+def hit_reason(hit: Hit) -> Optional[str]:
+    """Why a hit is less sure than a labelled reading (foundation.models.FIELD_REASONS): the OCR of its page,
+    a weak or no label, a name only guessed from the text."""
+    if hit.segment.ocr_conf is not None and hit.segment.ocr_conf < 1.0:
+        return "ocr_uncertain"
+    return {1: "weak_label", 2: "unlabelled", 3: "guessed"}.get(hit.tier)
 
 
 def _locate_blocks(seg: Segment, cs: Compiled) -> None:

@@ -71,8 +71,14 @@ def same_text(value: str) -> str:
     return value.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
+def trust_threshold() -> float:
+    from rulestage.settings import rule_settings
+    return rule_settings(load_config()).trust_threshold
+
+
 def field_rows(record: dict[str, Any], errors: dict[str, str], submitted: dict[str, str]) -> list[dict[str, Any]]:
     meta = record.get("fields") or {}
+    threshold = trust_threshold()
     rows = []
     for name, (label, _check, choices) in validation.RECORD_FIELDS.items():
         info = meta.get(name) or {}
@@ -80,6 +86,7 @@ def field_rows(record: dict[str, Any], errors: dict[str, str], submitted: dict[s
             "name": name, "label": label, "value": submitted.get(name, _display(field_value(record, name))),
             "confidence": info.get("confidence"), "evidence": info.get("evidence"), "part": info.get("part"),
             "page": info.get("page"), "corrected_by": info.get("corrected_by"), "error": errors.get(name),
+            "low_reason": labels.low_confidence_reason(info, threshold),
             "choices": [(c, labels.CHOICE_LABELS.get(name, {}).get(c, c)) for c in choices] if choices else None,
         })
     return rows
