@@ -92,6 +92,18 @@ def field_rows(record: dict[str, Any], errors: dict[str, str], submitted: dict[s
     return rows
 
 
+def _page_views(doc: DocumentRow, fields: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The pages shown for a document, each with the boxes of the fields read on it (JSON, for the zoom)."""
+    import json
+    infos = {p.get("number"): p for p in (doc.pages_json or []) if isinstance(p, dict)}
+    views = []
+    for number in range(1, min(doc.pages or 0, MAX_PAGES_SHOWN) + 1):
+        evidences = {f["name"]: f["evidence"] for f in fields if f["evidence"] and f["part"] == doc.name
+                     and f["page"] in (None, number)}
+        views.append({"number": number, "boxes": json.dumps(pages.field_boxes(infos.get(number), evidences))})
+    return views
+
+
 def _detail_context(session: Session, user: User, row: RecordRow, attach_q: str = "",
                     errors: Optional[dict[str, str]] = None, submitted: Optional[dict[str, str]] = None) -> dict:
     raw = queries.raw_message(session, row.raw_message_id)
@@ -108,7 +120,7 @@ def _detail_context(session: Session, user: User, row: RecordRow, attach_q: str 
         documents.append({
             "row": doc, "segments": pages.highlight_segments(text[:200_000], located) if text else [],
             "renderable": pages.is_renderable(doc.content_type),
-            "pages": list(range(1, min(doc.pages or 0, MAX_PAGES_SHOWN) + 1)),
+            "pages": _page_views(doc, fields),
         })
     prev_id, next_id = queries.neighbours(session, user, row)
     dossier_matches = queries.search_dossiers(session, user, attach_q, limit=20) if attach_q else None
