@@ -31,9 +31,11 @@ REMINDER_INTERVAL_S = 300.0
 
 
 def poll_once(database_url: str, config_path: Optional[str] = None, *, process: bool = True,
-              workers: Optional[int] = None) -> int:
+              workers: Optional[int] = None, out=None, as_json: bool = False) -> int:
     """`intake poll`: every mailbox and fax folder once, then read what is pending. Exit code 0 when every
-    source answered, `ExitCode.mailbox` when one failed (the others were still polled)."""
+    source answered, `ExitCode.mailbox` when one failed (the others were still polled). With `out`, ends with
+    the table per mailbox folder and fax folder (new, stored, duplicates, errors), or its JSON."""
+    from intake.service_report import print_poll
     service = Service(database_url, config_path, workers=workers)
     try:
         if not service.sources.mailboxes and not service.sources.fax_dirs:
@@ -41,6 +43,8 @@ def poll_once(database_url: str, config_path: Optional[str] = None, *, process: 
         new = service.poll_all()
         summary = service.process_pending() if process else None
         log.info("poll done", extra={"new": new, **(summary.as_dict() if summary else {})})
+        if out is not None:
+            print_poll(service.poll_rows, out, as_json=as_json, read=summary.as_dict() if summary else None)
         if service.database.down:
             return ExitCode.database
         return ExitCode.mailbox if service._failures else ExitCode.ok

@@ -41,7 +41,7 @@ def read(msg: ParsedMessage, segs: list[Segment], cs: Compiled, fields: dict[str
     if hit is not None and isinstance(hit.value, dict):
         for key in ("civility", "last_name", "first_name"):
             if hit.value.get(key):
-                fields[key] = field_value(hit, hit.value[key])
+                fields[key] = field_value(hit, hit.value[key], key)
     civ = party.civility_hits(segs, cs)
     if civ and "civility" not in fields:
         fields["civility"] = field_value(civ[0])

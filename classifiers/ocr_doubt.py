@@ -75,7 +75,7 @@ def apply(extraction: Extraction, msg: ParsedMessage, config: object) -> Extract
         conf = value_confidence(page, spelled(name, fv.value))
         if conf is None or conf >= low:
             continue
-        fields[name] = fv.model_copy(update={"confidence": min(fv.confidence, round(conf, 3))})
+        fields[name] = fv.model_copy(update={"confidence": min(fv.confidence, round(conf, 3)), "reason": "ocr_word_low"})
         signals.append(Signal(name=SIGNAL, detail=f"{name}: {spelled(name, fv.value)} (OCR {conf:.0%})", weight=1))
         changed = True
     return extraction.model_copy(update={"fields": fields, "signals": signals}) if changed else extraction

@@ -88,6 +88,7 @@ def name_hits(segments: list[Segment], cs: Compiled, roles: Optional[Roles] = No
             for h in found:
                 if isinstance(h.value, dict) and not h.value.get("first_name") and h.value.get("civility") != "M. et Mme":
                     h.value = dict(h.value, first_name=firsts[0].value)
+                    h.read_from = dict(h.read_from, first_name=firsts[0])
         return found
     others = roles.family_names(Role.INTERMEDIARY) if roles is not None and roles.has_insured_mail else set()
     hits = [h for h in hits if not foreign_line(h.segment, h.start, cs) and fold(h.value["last_name"]) not in others

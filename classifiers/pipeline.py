@@ -57,6 +57,10 @@ def _choose_claim(hits: list[Hit], cs: Compiled) -> tuple[Optional[FieldValue], 
     conflicts: list[FieldValue] = []
     if rivals:
         fv.confidence = min(fv.confidence, cs.s.confidence.conflict)
+        # the subject says one number and the attachment (or body) another: the reviewer is told which
+        fv.reason = "conflicting_values"
+        if chosen.segment.kind != "subject" and any(h.segment.kind == "subject" for h in rivals):
+            fv.reason = "subject_body_mismatch" if chosen.segment.part == "body" else "subject_attachment_mismatch"
         seen = set()
         for h in rivals:
             if h.value not in seen:

@@ -50,13 +50,29 @@ class Hit:
     segment: Segment
     start: int
     tier: int = 0          # 0: strong label, 1: weak label, 2: unlabelled
+    # a value's key read on another line than the hit's own ("Nom : DUPONT" then "Prénom : Jean"): that line's hit,
+    # so the key's evidence is the span its value was read from, not the hit's
+    read_from: dict[str, "Hit"] = field(default_factory=dict)
 
 
-def field_value(hit: Hit, value: object = None) -> FieldValue:
-    """A hit as the field value stored in the extraction (its part and page as evidence)."""
+def field_value(hit: Hit, value: object = None, key: Optional[str] = None) -> FieldValue:
+    """A hit as the field value stored in the extraction (its part and page as evidence); with `key`, the value
+    of that key is evidenced by the hit it was read from when that is another one (`Hit.read_from`)."""
+    if key is not None and key in hit.read_from:
+        hit = hit.read_from[key]
+        value = hit.value if value is None else value
     seg = hit.segment
     return FieldValue(value=hit.value if value is None else value, confidence=round(min(1.0, max(0.0, hit.confidence)), 3),
-                      evidence=(hit.evidence or None) and hit.evidence[:300], part=seg.part, page=seg.page)
+                      evidence=(hit.evidence or None) and hit.evidence[:300], part=seg.part, page=seg.page,
+                      reason=hit_reason(hit))
+
+
+def hit_reason(hit: Hit) -> Optional[str]:
+    """Why a hit is less sure than a labelled reading (foundation.models.FIELD_REASONS): the OCR of its page,
+    a weak or no label, a name only guessed from the text."""
+    if hit.segment.ocr_conf is not None and hit.segment.ocr_conf < 1.0:
+        return "ocr_uncertain"
+    return {1: "weak_label", 2: "unlabelled", 3: "guessed"}.get(hit.tier)
 
 
 def _locate_blocks(seg: Segment, cs: Compiled) -> None:

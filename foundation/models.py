@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal, NamedTuple, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_serializer
 
 DocumentType = Literal["mission_order", "follow_up", "other"]
 Channel = Literal["allianz_c2s", "allianz_agence", "allianz_courtage", "allianz_cs2i", "unknown"]
@@ -110,6 +110,7 @@ class FieldValue(BaseModel):
     page: Optional[int] = None
     corrected_by: Optional[str] = None
     raw_confidence: Optional[float] = None  # the classifier's own score, before calibration (classifiers.calibration)
+    reason: Optional[str] = None     # why the confidence is low (FIELD_REASONS), for the reviewer
 
 
 class Signal(BaseModel):
@@ -187,12 +188,27 @@ class Insured(BaseModel):
     city: Optional[str] = None
 
 
+# why a field's confidence is low, as a code (the portal shows it in French beside the field)
+FIELD_REASONS = ("ocr_uncertain", "ocr_word_low", "subject_attachment_mismatch", "subject_body_mismatch",
+                 "conflicting_values", "weak_label", "unlabelled", "guessed")
+
+
 class FieldOut(BaseModel):
     confidence: float
     evidence: Optional[str] = None
     part: Optional[str] = None
     page: Optional[int] = None
     corrected_by: Optional[str] = None
+    # an extension key the contract's open field entries allow; written only when there is a reason, so records
+    # without one are exactly as before
+    reason: Optional[str] = None
+
+    @model_serializer(mode="wrap")
+    def _without_empty_reason(self, handler: Any) -> dict[str, Any]:
+        data = handler(self)
+        if data.get("reason") is None:
+            data.pop("reason", None)
+        return data
 
 
 class MissionRecord(BaseModel):

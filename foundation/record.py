@@ -56,7 +56,7 @@ def build_record(source: SourceRef, sha256: str, msg: ParsedMessage, extraction:
     insured = Insured(**{name: _clean(extraction.value(name)) for name in INSURED_FIELDS})
     fields = {
         name: FieldOut(confidence=max(0.0, min(1.0, float(f.confidence))), evidence=f.evidence, part=f.part,
-                       page=f.page, corrected_by=f.corrected_by)
+                       page=f.page, corrected_by=f.corrected_by, reason=f.reason)
         for name, f in extraction.fields.items()
         if f.value is not None or f.evidence
     }

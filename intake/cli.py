@@ -93,16 +93,17 @@ def build_parser() -> argparse.ArgumentParser:
                         "`calibration:` configuration section to OUT.yaml")
 
     p = sub.add_parser("poll", help="poll every configured mailbox and fax folder once, now")
-    _add_database(p); _add_config(p)
+    _add_database(p); _add_config(p); _add_json(p)
 
     p = sub.add_parser("run", help="run the scheduler (mailboxes, fax folders) and the review portal")
     _add_database(p); _add_config(p)
     p.add_argument("--host", default="127.0.0.1", help="address the portal listens on")
     p.add_argument("--port", type=int, default=8000, help="port the portal listens on")
     p.add_argument("--no-portal", action="store_true", help="run the scheduler only")
+    _add_json(p)
 
     p = sub.add_parser("serve", help="serve the review portal")
-    _add_database(p); _add_config(p)
+    _add_database(p); _add_config(p); _add_json(p)
     p.add_argument("--host", default="127.0.0.1", help="address the portal listens on")
     p.add_argument("--port", type=int, default=8000, help="port the portal listens on")
 
@@ -216,11 +217,23 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_poll(args: argparse.Namespace) -> int:
     from scheduler import poll_once
-    return poll_once(_database_url(args), config_path=_config_path(args))
+    return poll_once(_database_url(args), config_path=_config_path(args), out=sys.stdout, as_json=args.json)
+
+
+def _startup_table(command: str, args: argparse.Namespace, portal: bool = True) -> None:
+    """The table `serve` and `run` start with: what they serve (intake/service_report.py)."""
+    from intake.mailboxes import load_sources
+    from intake.service_report import print_startup, startup
+    from intake.settings import get_settings
+    sources = load_sources(_config_path(args)) if command == "run" else None
+    url = f"http://{args.host}:{args.port}" if portal else None
+    print_startup(startup(command, _database_url(args), url, sources, get_settings().workers), sys.stdout,
+                  as_json=args.json)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     from scheduler import run_service
+    _startup_table("run", args, portal=not args.no_portal)
     return run_service(_database_url(args), config_path=_config_path(args), host=args.host, port=args.port,
                        portal=not args.no_portal)
 
@@ -228,6 +241,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from foundation.config import load_config
     from reviewdesk.app import serve
+    _startup_table("serve", args)
     return serve(_database_url(args), host=args.host, port=args.port, config=load_config(_config_path(args)))
 
 

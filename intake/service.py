@@ -13,6 +13,7 @@ from typing import Any, Iterator, Optional
 from intake.ingest import ReadSummary, process_raw_ids
 from intake.outage import DatabaseHealth, is_database_error, short_error as _short
 from intake.mailboxes import FaxDirConfig, MailboxConfig, SourceSettings, Sources, load_sources
+from intake.service_report import fax_row, imap_rows
 
 log = logging.getLogger("intake.scheduler")
 
@@ -46,6 +47,7 @@ class Service:
         self._process_lock = threading.Lock()
         self._fax_pollers: dict[str, Any] = {}
         self._failures: dict[str, int] = {}
+        self.poll_rows: list = []          # intake.service_report.PollRow per folder polled (`intake poll`'s table)
         self._not_before: dict[str, float] = {}
         self.database = DatabaseHealth()
 
@@ -154,11 +156,13 @@ class Service:
             except Exception as error:  # noqa: BLE001 - logged, retried later with back-off
                 if is_database_error(error):
                     raise
+                self.poll_rows += imap_rows(box, progress, failed=_short(error))
                 self._failed(key, box.interval_s)
                 log.error("mailbox poll failed", extra={"mailbox": box.label, "error": _short(error),
                                                        "stored": _stored(progress),
                                                        "failures": self._failures[key]})
                 return _stored(progress)
+        self.poll_rows += imap_rows(box, progress)
         self._succeeded(key)
         return _stored(progress)
 
@@ -214,7 +218,9 @@ class Service:
                 log.error("fax folder poll failed", extra={"folder": fax.path, "error": _short(error),
                                                            "stored": progress.stored})
                 self.state.polled(poller.key, _short(error))
+                self.poll_rows.append(fax_row(fax.path, progress, failed=True))
                 return progress.stored
+        self.poll_rows.append(fax_row(fax.path, result))
         self._succeeded(poller.key)
         return result.stored
 

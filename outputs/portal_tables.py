@@ -127,3 +127,4 @@ from sqlalchemy import Index  # noqa: E402
 Index("ix_records_review_queue", RecordRow.__table__.c.review_status, RecordRow.__table__.c.created_at)
 Index("ix_records_review_channel", RecordRow.__table__.c.review_status, RecordRow.__table__.c.channel,
       RecordRow.__table__.c.created_at)
+Index("ix_records_review_date", RecordRow.__table__.c.review_status, RecordRow.__table__.c.message_date)

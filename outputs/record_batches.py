@@ -11,7 +11,6 @@ All or nothing: the caller's transaction commits the whole batch or none of it.
 """
 from __future__ import annotations
 
-import copy
 import hashlib
 from typing import Optional, Sequence
 
@@ -20,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from foundation.models import MissionRecord, Processed
 from outputs.base import NotFoundError, _txt
+from outputs.records import new_record_row
 from outputs.tables import Dossier, RawMessage, RecordRow, now_utc
 from rulestage.routing import dossier_id_for, route
 
@@ -95,14 +95,7 @@ def save_batch(room, s: Session, items: Sequence[tuple[int, Processed]]) -> list
             # a mission order with no claim number still gets its dossier (in review)
             index.register(routed.claim_number, routed.dossier_id, done.record)
         data = routed.to_json_dict()
-        row = RecordRow(
-            raw_message_id=raw_id, machine_json=data, current_json=copy.deepcopy(data),
-            document_type=routed.document_type, channel=routed.channel,
-            claim_number=_txt(routed.claim_number, 100), last_name=_txt(routed.insured.last_name, 255),
-            decision=routed.decision, queue=_txt(routed.queue, 100), reasons=list(routed.reasons),
-            dossier_id=routed.dossier_id,
-            review_status="pending" if routed.decision == "manual_review" else "none",
-            created_at=now_utc(), updated_at=now_utc())
+        row = new_record_row(raw, routed, data)
         room._store_documents(s, raw_id, done.message)
         raw.status, raw.error, raw.attempts = "processed", None, (raw.attempts or 0) + 1
         pending.append((raw_id, done, routed, row, index.opened))

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
-from typing import Iterator, NamedTuple, Optional, Sequence
+from typing import Any, Iterator, NamedTuple, Optional, Sequence
 
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
@@ -68,6 +68,19 @@ class DbIndex:
         self.opened.append(dossier)
 
 
+def new_record_row(raw: RawMessage, routed: Any, data: dict) -> RecordRow:
+    """The record row of a routed record (data: its JSON), dated by its message: the Date header, else the fax
+    file's or the mailbox's arrival time, else now (the queue sorts and filters by it)."""
+    now = now_utc()
+    return RecordRow(
+        raw_message_id=raw.id, machine_json=data, current_json=copy.deepcopy(data),
+        document_type=routed.document_type, channel=routed.channel,
+        claim_number=_txt(routed.claim_number, 100), last_name=_txt(routed.insured.last_name, 255),
+        decision=routed.decision, queue=_txt(routed.queue, 100), reasons=list(routed.reasons),
+        dossier_id=routed.dossier_id, review_status="pending" if routed.decision == "manual_review" else "none",
+        created_at=now, updated_at=now, message_date=raw.date_header or raw.received_at or now)
+
+
 class RecordRoom(StoreBase):
     def save_processed(self, raw_id: int, processed: Processed) -> SavedRecord:
         """Route the record against the dossiers in the database and store it, its documents and events.
@@ -108,14 +121,7 @@ class RecordRoom(StoreBase):
             # a mission order with no claim number still gets its dossier (in review)
             index.register(routed.claim_number, routed.dossier_id, record)
         data = routed.to_json_dict()
-        row = RecordRow(
-            raw_message_id=raw_id, machine_json=data, current_json=copy.deepcopy(data),
-            document_type=routed.document_type, channel=routed.channel,
-            claim_number=_txt(routed.claim_number, 100), last_name=_txt(routed.insured.last_name, 255),
-            decision=routed.decision, queue=_txt(routed.queue, 100), reasons=list(routed.reasons),
-            dossier_id=routed.dossier_id,
-            review_status="pending" if routed.decision == "manual_review" else "none",
-            created_at=now_utc(), updated_at=now_utc())
+        row = new_record_row(raw, routed, data)
         s.add(row)
         s.flush()
         for dossier in index.opened:

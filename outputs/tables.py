@@ -130,6 +130,9 @@ class RecordRow(Base):
     review_status: Mapped[str] = mapped_column(String(20), default="none", index=True)  # REVIEW_STATUSES
     refuse_reason: Mapped[Optional[str]] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    # the message's own time: its Date header, else its arrival (the fax file's time), else when it was stored;
+    # copied from raw_messages when the record is saved, so the queue sorts and filters on an index
+    message_date: Mapped[Optional[datetime]]
     updated_at: Mapped[datetime] = mapped_column(default=now_utc, onupdate=now_utc)
     decided_by: Mapped[Optional[str]] = mapped_column(String(320))
     decided_at: Mapped[Optional[datetime]]

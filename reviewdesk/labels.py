@@ -15,6 +15,17 @@ REASONS = {
     "leak_search_owner_occupied_house": "Recherche de fuite, maison PO",
     "aesthetic_repair_not_covered": "Reprise esthétique non couverte", "unreadable_input": "Fichier illisible",
 }
+# why a field's confidence is low (foundation.models.FIELD_REASONS), shown beside the field under the threshold
+FIELD_REASONS = {
+    "ocr_uncertain": "OCR peu sûr", "ocr_word_low": "OCR peu sûr sur cette valeur (manuscrit, tache)",
+    "subject_attachment_mismatch": "le sujet et la pièce jointe ne concordent pas",
+    "subject_body_mismatch": "le sujet et le corps du message ne concordent pas",
+    "conflicting_values": "plusieurs valeurs différentes dans le message", "weak_label": "libellé peu explicite",
+    "unlabelled": "lu sans libellé", "guessed": "deviné dans le texte",
+}
+# a conflict sends the order to review whatever the calibrated confidence says: always shown
+ALWAYS_SHOWN_REASONS = {"subject_attachment_mismatch", "subject_body_mismatch", "conflicting_values"}
+UNKNOWN_FIELD_REASON = "lecture incertaine"
 DECISIONS = {"auto_open": "Ouverture auto", "manual_review": "À revoir", "attach": "Rattaché", "ignore": "Ignoré"}
 REVIEW_STATUSES = {"none": "—", "pending": "En attente", "accepted": "Dossier ouvert", "refused": "Refusé",
                    "attached": "Rattaché"}
@@ -141,6 +152,17 @@ def event_detail(detail) -> str:
         value = ", ".join(shown(v) for v in value) if isinstance(value, list) else shown(value)
         parts.append(f"{text} : {value}")
     return " · ".join(parts)
+
+
+def low_confidence_reason(info: dict, threshold: float) -> str | None:
+    """The French reason shown beside a field the machine is not sure of (under the rules' trust threshold, or
+    in conflict), None for a sure or corrected field."""
+    if not info or info.get("corrected_by") or info.get("confidence") is None:
+        return None
+    code = info.get("reason")
+    if code in ALWAYS_SHOWN_REASONS or float(info["confidence"]) < threshold:
+        return FIELD_REASONS.get(code, UNKNOWN_FIELD_REASON) if code else UNKNOWN_FIELD_REASON
+    return None
 
 
 def jinja_filters() -> dict:

@@ -87,6 +87,24 @@ def evidence_boxes(words: Iterable[dict[str, Any]], evidence: Optional[str]) -> 
     return [_box(w) for w, t in page if t in wanted][:12]
 
 
+def field_boxes(page_info: Optional[dict[str, Any]], evidences: dict[str, str]) -> dict[str, list[float]]:
+    """Per field, the box around its evidence's words on this page, as fractions of the page (x0, y0, x1, y1), so
+    the browser can zoom and scroll to it whatever size it shows the page at. Empty without word boxes."""
+    if not page_info or not page_info.get("words"):
+        return {}
+    width, height = float(page_info.get("width") or 0), float(page_info.get("height") or 0)
+    if width <= 0 or height <= 0:
+        return {}
+    out: dict[str, list[float]] = {}
+    for name, evidence in evidences.items():
+        boxes = evidence_boxes(page_info["words"], evidence)
+        if boxes:
+            x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
+            x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
+            out[name] = [round(max(0.0, min(1.0, v)), 4) for v in (x0 / width, y0 / height, x1 / width, y1 / height)]
+    return out
+
+
 def _box(word: dict[str, Any]) -> tuple[float, float, float, float]:
     return (float(word.get("x0", 0)), float(word.get("y0", 0)), float(word.get("x1", 0)), float(word.get("y1", 0)))
 

@@ -6,7 +6,7 @@ detail page (`can_see_record`), so a hand-typed URL gets the same answer as the 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Optional
 
 from sqlalchemy import ColumnElement, String, and_, cast, false, func, or_, select, true
@@ -50,14 +50,35 @@ def can_see_dossier(session: Session, user: User, dossier_id: str) -> bool:
 
 def waiting_since() -> ColumnElement[Any]:
     """The message's own time, shown as "Reçu": its Date header, else its arrival (the fax file's time, the
-    mailbox's INTERNALDATE), else when it was stored — never merely when intake read it."""
-    return func.coalesce(RawMessage.date_header, RawMessage.received_at, RecordRow.created_at)
+    mailbox's INTERNALDATE), else when it was stored — never merely when intake read it. Stored on the record
+    (`records.message_date`, migration 0007) so the queue sorts and filters by it on an index."""
+    return func.coalesce(RecordRow.message_date, RawMessage.date_header, RawMessage.received_at, RecordRow.created_at)
 
 
-# The queue is served oldest first by the time the record entered it (ingest stores messages in the order of
-# their Date header), on the index (review_status, channel, created_at) of migration 0002, so a page of 50 among
-# tens of thousands costs an index walk, not a sort.
-QUEUE_ORDER = (RecordRow.created_at, RecordRow.id)
+# The queue is served by the message's own date (oldest first unless asked otherwise), on the index
+# (review_status, message_date) of migration 0007, so a page of 50 among tens of thousands costs an index walk.
+QUEUE_ORDER = (RecordRow.message_date, RecordRow.id)
+SORTS = ("asc", "desc")
+PARIS = "Europe/Paris"
+
+
+def queue_order(sort: str = "asc") -> tuple:
+    if sort == "desc":
+        return (RecordRow.message_date.desc(), RecordRow.id.desc())
+    return QUEUE_ORDER
+
+
+def day_start(day: date) -> datetime:
+    """Midnight in Paris of a day typed in the filter, as a UTC instant."""
+    from zoneinfo import ZoneInfo
+    return datetime.combine(day, time.min, tzinfo=ZoneInfo(PARIS)).astimezone(timezone.utc)
+
+
+def parse_day(text: str) -> Optional[date]:
+    try:
+        return date.fromisoformat(text.strip()) if text and text.strip() else None
+    except ValueError:
+        return None
 
 
 def pending_condition() -> ColumnElement[bool]:
@@ -76,11 +97,20 @@ class QueueFilter:
     queue: Optional[str] = None
     age: Optional[str] = None        # a key of AGE_FILTERS: "older than"
     page: int = 1
+    sort: str = "asc"                # by the message's own date: "asc" oldest first, "desc" newest first
+    date_from: Optional[date] = None  # the message's own date, Paris days, both ends included
+    date_to: Optional[date] = None
+
+    @property
+    def active(self) -> bool:
+        return bool(self.channel or self.reason or self.queue or self.age or self.date_from or self.date_to)
 
     def query_string(self, **override: Any) -> str:
         from urllib.parse import urlencode
         values = {"channel": self.channel, "reason": self.reason, "queue": self.queue, "age": self.age,
-                  "page": self.page, **override}
+                  "from": self.date_from.isoformat() if self.date_from else None,
+                  "to": self.date_to.isoformat() if self.date_to else None,
+                  "sort": None if self.sort == "asc" else self.sort, "page": self.page, **override}
         return urlencode({k: v for k, v in values.items() if v not in (None, "", 1) or (k == "page" and v != 1)})
 
 
@@ -108,7 +138,11 @@ def queue_conditions(session: Session, user: User, filters: QueueFilter) -> list
     if filters.queue:
         conditions.append(RecordRow.queue == filters.queue)
     if filters.age in AGE_FILTERS:
-        conditions.append(RecordRow.created_at <= datetime.now(timezone.utc) - AGE_FILTERS[filters.age])
+        conditions.append(RecordRow.message_date <= datetime.now(timezone.utc) - AGE_FILTERS[filters.age])
+    if filters.date_from:
+        conditions.append(RecordRow.message_date >= day_start(filters.date_from))
+    if filters.date_to:
+        conditions.append(RecordRow.message_date < day_start(filters.date_to + timedelta(days=1)))
     return conditions
 
 
@@ -119,7 +153,7 @@ def queue_page(session: Session, user: User, filters: QueueFilter) -> QueuePage:
     page = min(max(1, filters.page), pages)
     # Two steps: the page's ids from the narrow index walk, then those 50 rows with their JSON and arrival time
     # (sorting whole rows, JSON included, is what made PostgreSQL slow).
-    ids = list(session.scalars(select(RecordRow.id).where(*conditions).order_by(*QUEUE_ORDER)
+    ids = list(session.scalars(select(RecordRow.id).where(*conditions).order_by(*queue_order(filters.sort))
                                .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)))
     since = waiting_since()
     found = {r[0].id: tuple(r) for r in session.execute(
@@ -130,14 +164,16 @@ def queue_page(session: Session, user: User, filters: QueueFilter) -> QueuePage:
 
 
 def neighbours(session: Session, user: User, record: RecordRow) -> tuple[Optional[int], Optional[int]]:
-    """Previous and next pending records in queue order, for j/k navigation."""
+    """Previous and next pending records in queue order (the message's own date), for j/k navigation."""
     base = [pending_condition(), visible_condition(session, user), RecordRow.id != record.id]
-    at = record.created_at
+    at = record.message_date
+    if at is None:
+        return None, None
     prev_id = session.scalar(select(RecordRow.id).where(*base, or_(
-        RecordRow.created_at < at, and_(RecordRow.created_at == at, RecordRow.id < record.id)))
-        .order_by(RecordRow.created_at.desc(), RecordRow.id.desc()).limit(1))
+        RecordRow.message_date < at, and_(RecordRow.message_date == at, RecordRow.id < record.id)))
+        .order_by(RecordRow.message_date.desc(), RecordRow.id.desc()).limit(1))
     next_id = session.scalar(select(RecordRow.id).where(*base, or_(
-        RecordRow.created_at > at, and_(RecordRow.created_at == at, RecordRow.id > record.id)))
+        RecordRow.message_date > at, and_(RecordRow.message_date == at, RecordRow.id > record.id)))
         .order_by(*QUEUE_ORDER).limit(1))
     return prev_id, next_id
 

@@ -36,16 +36,26 @@ def _record_or_404(session: Session, user: User, record_id: int) -> RecordRow:
 
 @router.get("/queue")
 def queue(request: Request, channel: str = "", reason: str = "", queue: str = "", age: str = "", page: int = 1,
-          user: User = Depends(current_user), session: Session = Depends(db)) -> Response:
+          sort: str = "asc", user: User = Depends(current_user), session: Session = Depends(db)) -> Response:
+    # "from"/"to" are Python keywords: read from the query string (a bad date is ignored, as a bad age is)
     filters = queries.QueueFilter(channel=channel or None, reason=reason or None, queue=queue or None,
-                                  age=age if age in queries.AGE_FILTERS else None, page=max(1, page))
+                                  age=age if age in queries.AGE_FILTERS else None, page=max(1, page),
+                                  sort=sort if sort in queries.SORTS else "asc",
+                                  date_from=queries.parse_day(request.query_params.get("from", "")),
+                                  date_to=queries.parse_day(request.query_params.get("to", "")))
     result = queries.queue_page(session, user, filters)
     options = queries.filter_options(user, portal_config(request))
     return render(request, "queue.html", {"result": result, "options": options,
                                           "ages": queries.AGE_FILTERS}, session, user)
 
 
-def field_rows(record: dict[str, Any], errors: dict[str, str], submitted: dict[str, str]) -> list[dict[str, Any]]:
+def trust_threshold(config: Config) -> float:
+    from rulestage.settings import rule_settings
+    return rule_settings(config).trust_threshold
+
+
+def field_rows(record: dict[str, Any], errors: dict[str, str], submitted: dict[str, str],
+               threshold: float) -> list[dict[str, Any]]:
     meta = record.get("fields") or {}
     rows = []
     for name, (label, _check, choices) in validation.RECORD_FIELDS.items():
@@ -54,9 +64,22 @@ def field_rows(record: dict[str, Any], errors: dict[str, str], submitted: dict[s
             "name": name, "label": label, "value": submitted.get(name, _display(field_value(record, name))),
             "confidence": info.get("confidence"), "evidence": info.get("evidence"), "part": info.get("part"),
             "page": info.get("page"), "corrected_by": info.get("corrected_by"), "error": errors.get(name),
+            "low_reason": labels.low_confidence_reason(info, threshold),
             "choices": [(c, labels.CHOICE_LABELS.get(name, {}).get(c, c)) for c in choices] if choices else None,
         })
     return rows
+
+
+def _page_views(doc: DocumentRow, fields: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The pages shown for a document, each with the boxes of the fields read on it (JSON, for the zoom)."""
+    import json
+    infos = {p.get("number"): p for p in (doc.pages_json or []) if isinstance(p, dict)}
+    views = []
+    for number in range(1, min(doc.pages or 0, MAX_PAGES_SHOWN) + 1):
+        evidences = {f["name"]: f["evidence"] for f in fields if f["evidence"] and f["part"] == doc.name
+                     and f["page"] in (None, number)}
+        views.append({"number": number, "boxes": json.dumps(pages.field_boxes(infos.get(number), evidences))})
+    return views
 
 
 def _detail_context(session: Session, user: User, row: RecordRow, attach_q: str = "",
@@ -67,7 +90,7 @@ def _detail_context(session: Session, user: User, row: RecordRow, attach_q: str 
     source = record.get("source") or {}
     filename = (source.get("uri") or "").rsplit("/", 1)[-1] if raw and raw.source_kind != "imap" else None
     original = load_original(bytes(raw.raw), filename) if raw else None
-    fields = field_rows(record, errors or {}, submitted or {})
+    fields = field_rows(record, errors or {}, submitted or {}, trust_threshold(config))
     documents = []
     for doc in queries.documents_of(session, row.raw_message_id):
         located = [(f["name"], f["evidence"]) for f in fields if f["evidence"]
@@ -76,7 +99,7 @@ def _detail_context(session: Session, user: User, row: RecordRow, attach_q: str 
         documents.append({
             "row": doc, "segments": pages.highlight_segments(text[:200_000], located) if text else [],
             "renderable": pages.is_renderable(doc.content_type),
-            "pages": list(range(1, min(doc.pages or 0, MAX_PAGES_SHOWN) + 1)),
+            "pages": _page_views(doc, fields),
         })
     prev_id, next_id = queries.neighbours(session, user, row)
     dossier_matches = queries.search_dossiers(session, user, attach_q, limit=20) if attach_q else None

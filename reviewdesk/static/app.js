@@ -79,7 +79,83 @@
     document.querySelectorAll("img[data-base]").forEach(function (img) {
       img.src = img.getAttribute("data-base") + (name ? "?field=" + encodeURIComponent(name) : "");
     });
+    jumpToEvidence(name);
   }
+
+  // Page images: the whole page fits its viewport by default; zoom in/out (buttons, + - 0 w keys) and, when a
+  // field is chosen, zoom and scroll to the word box of its evidence (boxes are fractions of the page).
+  var figures = Array.prototype.slice.call(document.querySelectorAll("figure.page-image"));
+  var ZOOM_STEP = 1.25, ZOOM_MAX = 6;
+
+  function parts(figure) {
+    return {view: figure.querySelector(".page-viewport"), img: figure.querySelector(".page-viewport img"),
+            label: figure.querySelector(".zoom-level")};
+  }
+  function ratio(figure) {   // height / width of the page, remembered (a reloading image reports 0)
+    var img = parts(figure).img;
+    if (img.naturalWidth) { figure.setAttribute("data-ratio", String(img.naturalHeight / img.naturalWidth)); }
+    return parseFloat(figure.getAttribute("data-ratio") || "1.414");
+  }
+  function fitZoom(figure) {  // the zoom (page width / viewport width) at which the whole page is in view
+    var view = parts(figure).view;
+    return Math.min(1, (view.clientHeight - 4) / (ratio(figure) * (view.clientWidth - 4)));
+  }
+  function setZoom(figure, zoom) {
+    var p = parts(figure), fit = fitZoom(figure);
+    zoom = Math.max(fit, Math.min(ZOOM_MAX, zoom));
+    var width = Math.round(zoom * (p.view.clientWidth - 4));
+    p.img.style.width = width + "px";
+    p.img.style.height = Math.round(width * ratio(figure)) + "px";
+    figure.setAttribute("data-zoom", String(zoom));
+    var natural = p.img.naturalWidth || width;
+    p.label.textContent = zoom <= fit + 0.001 ? "Page entière" : Math.round(100 * width / natural) + " %";
+    return zoom;
+  }
+  function zoomOf(figure) { return parseFloat(figure.getAttribute("data-zoom") || "0") || fitZoom(figure); }
+  function current() { return document.querySelector("figure.page-image.current") || figures[0]; }
+  function makeCurrent(figure) {
+    figures.forEach(function (f) { f.classList.toggle("current", f === figure); });
+  }
+  function boxesOf(figure) {
+    try { return JSON.parse(figure.getAttribute("data-boxes") || "{}"); } catch (e) { return {}; }
+  }
+  function jumpToEvidence(name) {
+    var target = figures.find(function (f) { return boxesOf(f)[name]; });
+    if (!target) { return false; }
+    var box = boxesOf(target)[name], p = parts(target);
+    makeCurrent(target);
+    // the evidence takes about half the viewport's width, never less than the page's full width
+    var zoom = setZoom(target, Math.max(1, Math.min(3, 0.5 / Math.max(0.02, box[2] - box[0]))));
+    var width = zoom * (p.view.clientWidth - 4), height = width * ratio(target);
+    p.view.scrollLeft = Math.max(0, (box[0] + box[2]) / 2 * width - p.view.clientWidth / 2);
+    p.view.scrollTop = Math.max(0, (box[1] + box[3]) / 2 * height - p.view.clientHeight / 2);
+    target.setAttribute("data-jumped", name);
+    target.scrollIntoView({block: "nearest"});
+    return true;
+  }
+  figures.forEach(function (figure) {
+    var p = parts(figure);
+    function ready() { if (!figure.getAttribute("data-zoom")) { setZoom(figure, fitZoom(figure)); } }
+    if (p.img.complete && p.img.naturalWidth) { ready(); } else { p.img.addEventListener("load", ready); }
+    p.img.addEventListener("load", function () { ratio(figure); });
+    figure.querySelector(".zoom-in").addEventListener("click", function () { makeCurrent(figure); setZoom(figure, zoomOf(figure) * ZOOM_STEP); });
+    figure.querySelector(".zoom-out").addEventListener("click", function () { makeCurrent(figure); setZoom(figure, zoomOf(figure) / ZOOM_STEP); });
+    figure.querySelector(".zoom-fit").addEventListener("click", function () { makeCurrent(figure); setZoom(figure, fitZoom(figure)); });
+    figure.querySelector(".zoom-width").addEventListener("click", function () { makeCurrent(figure); setZoom(figure, 1); });
+    p.view.addEventListener("focus", function () { makeCurrent(figure); });
+    p.view.addEventListener("mousedown", function () { makeCurrent(figure); });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || typing(event) || !figures.length) { return; }
+    var figure = current();
+    var keys = {"+": function () { return zoomOf(figure) * ZOOM_STEP; }, "=": function () { return zoomOf(figure) * ZOOM_STEP; },
+                "-": function () { return zoomOf(figure) / ZOOM_STEP; }, "0": function () { return fitZoom(figure); },
+                "w": function () { return 1; }};
+    if (keys[event.key]) { event.preventDefault(); setZoom(figure, keys[event.key]()); }
+  });
+  window.addEventListener("resize", function () {
+    figures.forEach(function (f) { if (f.getAttribute("data-zoom")) { setZoom(f, zoomOf(f)); } });
+  });
   document.querySelectorAll("#fields-form tr.has-evidence").forEach(function (row) {
     var name = row.getAttribute("data-field");
     row.querySelector("th").addEventListener("click", function () { showField(name); });

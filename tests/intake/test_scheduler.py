@@ -195,3 +195,19 @@ def test_poll_once_reads_mail_and_fax_into_records(dovecot, tmp_path, monkeypatc
     out = io.StringIO()
     print_status(url, out)
     assert f"fax:{drop}" in out.getvalue() and "records by decision" in out.getvalue()
+
+
+def test_poll_table_counts_per_mailbox_folder(dovecot, tmp_path, monkeypatch):
+    """`intake poll`'s closing table (intake/service_report.py): one row per IMAP folder with what it found."""
+    if not SAMPLE_EML:
+        pytest.skip("no sample messages")
+    data = [p.read_bytes() for p in SAMPLE_EML[:2]]
+    dovecot.append(data + data[:1])                       # the first message twice: stored once, one duplicate
+    monkeypatch.setenv("INTAKE_MAILBOXES", json.dumps([dovecot.mailbox_config()]))
+    monkeypatch.setenv("INTAKE_FAX_DIRS", "")
+    out = io.StringIO()
+    assert poll_once(f"sqlite:///{tmp_path}/t.db", process=False, out=out) == 0
+    rows = [line.split() for line in out.getvalue().splitlines()]
+    assert rows[0] == ["mailbox", "folder", "new", "stored", "duplicates", "errors"]
+    inbox = next(r for r in rows[2:] if r[1] == "INBOX")
+    assert inbox[2:] == ["3", "2", "1", "0"] and rows[-1] == ["total", "3", "2", "1", "0"]
