@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from foundation.models import MissionRecord, Processed
 from outputs.base import NotFoundError, _txt
-from outputs.records import new_record_row
+from outputs.records import new_record_row, record_events
 from outputs.tables import Dossier, RawMessage, RecordRow, now_utc
 from rulestage.routing import dossier_id_for, route
 
@@ -107,24 +107,6 @@ def save_batch(room, s: Session, items: Sequence[tuple[int, Processed]]) -> list
     for raw_id, done, routed, row, opened in pending:
         for dossier in opened:
             dossier.opening_record_id = row.id
-        _events(room, s, raw_id, done, routed, row, opened)
+        record_events(room, s, raw_id, done.message, routed, row, opened)
         out[next(slots)] = SavedRecord(row.id, routed.decision, routed.dossier_id, True)
     return out
-
-
-def _events(room, s: Session, raw_id: int, done: Processed, routed: MissionRecord, row: RecordRow,
-            opened: list[Dossier]) -> None:
-    """The timeline of one saved message, as `save_processed` writes it."""
-    message = done.message
-    ids = {"raw_message_id": raw_id, "record_id": row.id}
-    room._event(s, "parsed", **ids, message_kind=message.kind if message else None,
-                documents=len(message.documents()) if message else 0,
-                unreadable="unreadable_input" in routed.reasons)
-    room._event(s, "classified", **ids, document_type=routed.document_type, channel=routed.channel,
-                peril=routed.peril, claim_number=routed.claim_number)
-    room._event(s, "routed", **ids, dossier_id=routed.dossier_id, decision=routed.decision,
-                queue=routed.queue, reasons=list(routed.reasons))
-    for dossier in opened:
-        room._event(s, "opened", **ids, dossier_id=dossier.id, status=dossier.status)
-    if routed.decision == "attach" and routed.dossier_id and routed.dossier_id not in {d.id for d in opened}:
-        room._event(s, "attached", **ids, dossier_id=routed.dossier_id, reasons=list(routed.reasons))

@@ -81,6 +81,23 @@ def new_record_row(raw: RawMessage, routed: Any, data: dict) -> RecordRow:
         created_at=now, updated_at=now, message_date=raw.date_header or raw.received_at or now)
 
 
+def record_events(room: Any, s: Session, raw_id: int, message: Any, routed: Any, row: RecordRow,
+                  opened: list) -> None:
+    """The timeline of one saved message (parsed, classified, routed, opened, attached), single or batched."""
+    ids = {"raw_message_id": raw_id, "record_id": row.id}
+    room._event(s, "parsed", **ids, message_kind=message.kind if message else None,
+                documents=len(message.documents()) if message else 0,
+                unreadable="unreadable_input" in routed.reasons)
+    room._event(s, "classified", **ids, document_type=routed.document_type, channel=routed.channel,
+                peril=routed.peril, claim_number=routed.claim_number)
+    room._event(s, "routed", **ids, dossier_id=routed.dossier_id, decision=routed.decision,
+                queue=routed.queue, reasons=list(routed.reasons))
+    for dossier in opened:
+        room._event(s, "opened", **ids, dossier_id=dossier.id, status=dossier.status)
+    if routed.decision == "attach" and routed.dossier_id and routed.dossier_id not in {d.id for d in opened}:
+        room._event(s, "attached", **ids, dossier_id=routed.dossier_id, reasons=list(routed.reasons))
+
+
 class RecordRoom(StoreBase):
     def save_processed(self, raw_id: int, processed: Processed) -> SavedRecord:
         """Route the record against the dossiers in the database and store it, its documents and events.
@@ -127,19 +144,7 @@ class RecordRoom(StoreBase):
         for dossier in index.opened:
             dossier.opening_record_id = row.id
         self._store_documents(s, raw_id, message)
-        ids = {"raw_message_id": raw_id, "record_id": row.id}
-        self._event(s, "parsed", **ids, message_kind=message.kind if message else None,
-                    documents=len(message.documents()) if message else 0,
-                    unreadable="unreadable_input" in routed.reasons)
-        self._event(s, "classified", **ids, document_type=routed.document_type, channel=routed.channel,
-                    peril=routed.peril, claim_number=routed.claim_number)
-        self._event(s, "routed", **ids, dossier_id=routed.dossier_id, decision=routed.decision,
-                    queue=routed.queue, reasons=list(routed.reasons))
-        opened_ids = {d.id for d in index.opened}
-        for dossier in index.opened:
-            self._event(s, "opened", **ids, dossier_id=dossier.id, status=dossier.status)
-        if routed.decision == "attach" and routed.dossier_id and routed.dossier_id not in opened_ids:
-            self._event(s, "attached", **ids, dossier_id=routed.dossier_id, reasons=list(routed.reasons))
+        record_events(self, s, raw_id, message, routed, row, index.opened)
         raw.status = "processed"
         raw.error = None
         raw.attempts = (raw.attempts or 0) + 1
