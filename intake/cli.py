@@ -116,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="upgrade: create or migrate the schema; current: print the schema revision")
 
     p = sub.add_parser("demo", help="set up the embedded demo: samples into SQLite, a demo user, the portal")
-    _add_database(p)
+    _add_database(p); _add_config(p)
     p.add_argument("--host", default="127.0.0.1", help="address the portal listens on")
     p.add_argument("--port", type=int, default=8000, help="port the portal listens on")
     p.add_argument("--no-serve", action="store_true", help="prepare the demo database and exit")
@@ -266,7 +266,7 @@ def cmd_db(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from intake.demo import run_demo
     return run_demo(_database_url(args), host=args.host, port=args.port, serve=not args.no_serve,
-                    as_json=args.json)
+                    as_json=args.json, config_path=_config_path(args))
 
 
 COMMANDS = {

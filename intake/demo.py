@@ -25,7 +25,7 @@ def samples_folder() -> Optional[Path]:
     return None
 
 
-def load_samples(database_url: str, out: TextIO) -> Optional[dict]:
+def load_samples(database_url: str, out: TextIO, config_path: Optional[str] = None) -> Optional[dict]:
     """Ingest the bundled samples (idempotent); synthetic messages when the samples are not there."""
     folder = samples_folder()
     if folder is not None:
@@ -36,7 +36,7 @@ def load_samples(database_url: str, out: TextIO) -> Optional[dict]:
     if folder is not None:
         from intake.progress import table
         print(f"Lecture des exemples de {folder} …", file=out)
-        summary = ingest_paths([str(folder)], database_url, workers=1)
+        summary = ingest_paths([str(folder)], database_url, config_path=config_path, workers=1)
         table(out, "  messages", {"lus": summary.processed, "déjà lus": summary.skipped, "échecs": summary.failed},
               ordered=True)
         table(out, "  décisions", dict(summary.decisions))
@@ -63,18 +63,21 @@ def ensure_demo_user(database_url: str) -> tuple[str, str]:
         user.totp_secret = secret
         user.totp_last_counter = None
         user.active = True
-        users.unblock(user)
+        users.unblock(session, user)
     return password, secret
 
 
 def run_demo(database_url: str, host: str = "127.0.0.1", port: int = 8000, serve: bool = True,
-             out: TextIO = sys.stdout, as_json: bool = False) -> int:
+             out: TextIO = sys.stdout, as_json: bool = False, config_path: Optional[str] = None) -> int:
+    """The samples read and the portal served under one configuration (`--config`, merged over the defaults)."""
     import io
     import json
 
+    from foundation.config import load_config
     from outputs.db import upgrade
+    config = load_config(config_path)      # refused before anything is stored when a key is unknown
     upgrade(database_url)
-    samples = load_samples(database_url, io.StringIO() if as_json else out)
+    samples = load_samples(database_url, io.StringIO() if as_json else out, config_path)
     password, secret = ensure_demo_user(database_url)
     uri = security.provisioning_uri(secret, DEMO_EMAIL)
     if as_json:
@@ -95,4 +98,4 @@ Base de données : {database_url}
     if not serve:
         return 0
     from reviewdesk.app import serve as serve_app
-    return serve_app(database_url, host=host, port=port)
+    return serve_app(database_url, host=host, port=port, config=config)

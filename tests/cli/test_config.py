@@ -103,3 +103,27 @@ def test_a_mistyped_mailbox_key_is_named_with_its_line_and_no_password(tmp_path)
     assert result.returncode == ExitCode.config
     assert f"{bad}:6: unknown key mailboxes.0.foldres (did you mean folders?)" in result.stderr
     assert "s3cret-value" not in result.stderr + result.stdout
+
+
+def test_demo_takes_the_operator_configuration_and_refuses_a_bad_one_before_storing(tmp_path):
+    """`intake demo --config`: a mistyped key stops it before any database exists; a good file is what the
+    samples are read under (here: no review reason is left to the CS2I rule once the channel's review is off)."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text('version: "1"\nrules:\n  trust_treshold: 0.99\n', encoding="utf-8")
+    db_file = tmp_path / "demo.db"
+    result = run_intake("demo", "--no-serve", "--json", "--config", str(bad), "--database", f"sqlite:///{db_file}",
+                        cwd=tmp_path)
+    assert result.returncode == ExitCode.config
+    assert "trust_treshold" in result.stderr
+    assert not db_file.exists()
+    good = tmp_path / "good.yaml"
+    good.write_text('version: "1"\nrules:\n  trust_threshold: 0.999\n', encoding="utf-8")
+    result = run_intake("demo", "--no-serve", "--json", "--config", str(good), "--database", f"sqlite:///{db_file}",
+                        cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout.strip().splitlines()[-1])["samples"]
+    default_db = tmp_path / "default.db"
+    result = run_intake("demo", "--no-serve", "--json", "--database", f"sqlite:///{default_db}", cwd=tmp_path)
+    default = json.loads(result.stdout.strip().splitlines()[-1])["samples"]
+    # a stricter trust threshold opens fewer dossiers by itself than the defaults do
+    assert summary["decisions"].get("auto_open", 0) < default["decisions"].get("auto_open", 0)
