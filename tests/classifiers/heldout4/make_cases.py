@@ -622,3 +622,100 @@ Message automatique de la plateforme C2S, merci de ne pas répondre.
 """, dict(document_type='other', decision='ignore', reasons=['not_mission_order']),
      headers={'Auto-Submitted': 'auto-generated'})
 print('batch 4 ok')
+
+# ---------------------------------------------------------------- fifth batch: the platform and agencies in other words
+mail('h37_c2s_numero_mission_abrege', 'Allianz C2S <c2s-notifications@allianz.fr>',
+     '[C2S] OM 4478899 - sinistre 26106060606', 'Wed, 02 Dec 2026 14:05:00 +0100',
+     """Nouvelle mission plateforme
+
+N° OM : 4478899
+Sinistre : 26106060606
+Type de dommage : Dégâts des eaux
+Date : 1er décembre 2026
+
+Nom : LEFEBVRE
+Prénom : Anne
+Tél. fixe : 03 20 40 50 60
+Tél. portable : 06 07 08 09 10
+Adresse : 8 rue Esquermoise 59000 LILLE
+Occupant : locataire, appartement
+
+Détail de la mission : dégât des eaux venant d'un joint de douche défectueux, refait par l'assurée le 1er décembre ;
+reprise des peintures de la salle de bains.
+Message automatique, merci de ne pas répondre.
+""",
+     dict(document_type='mission_order', channel='allianz_c2s', claim_number='26106060606', order_number='4478899',
+          peril='water_damage', cause_repaired=True,
+          **{'insured.last_name': 'LEFEBVRE', 'insured.phone': '+33320405060', 'insured.postcode': '59000'},
+          occupancy='tenant', dwelling='apartment', loss_date='2026-12-01', decision='auto_open', reasons=[]))
+
+mail('h38_c2s_numero_de_mission', 'Plateforme sinistres Allianz <ne-pas-repondre@allianz.fr>',
+     'Mission de recherche de fuite', 'Wed, 02 Dec 2026 14:15:00 +0100',
+     """Bonjour,
+La plateforme d'indemnisation Allianz vous confie une mission.
+N° de mission : 4479001 - N° de sinistre : 26107070707
+Bénéficiaire : Mme Rose CARON, 06 33 44 55 66, 21 boulevard Gambetta 46000 CAHORS
+Locataire d'un appartement. Survenance : le 28 novembre.
+Mission : recherche de fuite non destructive (humidité au pied du mur du séjour, origine inconnue).
+Ce message est envoyé automatiquement.
+""",
+     dict(document_type='mission_order', channel='allianz_c2s', claim_number='26107070707', order_number='4479001',
+          peril='leak_search', **{'insured.last_name': 'CARON', 'insured.phone': '+33633445566', 'insured.postcode': '46000'},
+          occupancy='tenant', dwelling='apartment', loss_date='2026-11-28', decision='auto_open', reasons=[]))
+
+mail('h39_agence_nature_dde_cause_ligne', 'Agence Allianz Quimper <agence.quimper@agents.allianz.fr>',
+     'ODM B3131313', 'Wed, 02 Dec 2026 14:25:00 +0100',
+     """Nature : DDE
+Cause : réparée (plombier passé le 30/11)
+Sinistre : B3131313 - code agent 290412
+Assuré : Mme Maëlle LE BRIS - 02 98 95 00 11
+12 rue Kéréon 29000 QUIMPER
+Occupant : propriétaire - bien : maison
+Merci de prendre en charge la reprise du plafond de la cuisine.
+""",
+     dict(document_type='mission_order', channel='allianz_agence', claim_number='B3131313', intermediary_code='290412',
+          peril='water_damage', cause_repaired=True,
+          **{'insured.last_name': 'LE BRIS', 'insured.phone': '+33298950011', 'insured.postcode': '29000'},
+          occupancy='owner_occupier', dwelling='house', decision='auto_open', reasons=[]))
+
+mail('h40_courtage_tableau_texte', 'Cabinet Brunel Assurances <gestion@brunel-assurances.fr>',
+     'Mission bris de glace', 'Wed, 02 Dec 2026 14:35:00 +0100',
+     """Bonjour,
+
+| Sinistre        | C6060606                          |
+| Code courtier   | 402211                            |
+| Assuré          | M. Olivier GARNIER                |
+| Téléphone       | 06 44 33 22 11                    |
+| Adresse         | 5 rue des Carmes 86000 POITIERS   |
+| Situation       | locataire / appartement           |
+| Faits           | vitre de la porte d'entrée brisée le 30/11/2026 |
+
+Merci d'intervenir rapidement.
+Cabinet Brunel, courtier
+""",
+     dict(document_type='mission_order', channel='allianz_courtage', claim_number='C6060606', intermediary_code='402211',
+          peril='glass_breakage', **{'insured.last_name': 'GARNIER', 'insured.phone': '+33644332211', 'insured.postcode': '86000'},
+          occupancy='tenant', dwelling='apartment', loss_date='2026-11-30', decision='auto_open', reasons=[], **BDG))
+
+mail('h41_courtage_deux_sinistres', 'Cabinet Brunel Assurances <gestion@brunel-assurances.fr>',
+     'Deux missions', 'Wed, 02 Dec 2026 14:45:00 +0100',
+     """Bonjour,
+
+Merci d'intervenir pour deux de nos clients :
+1) sinistre C7070701 : M. Paul ROY, 06 10 10 10 10, 3 rue Carnot 86000 POITIERS, fuite réparée, plafond à reprendre ;
+2) sinistre C7070702 : Mme Lise ROY, 06 20 20 20 20, 9 rue Magenta 86000 POITIERS, vitre cassée.
+
+Cabinet Brunel, courtier
+""",
+     dict(document_type='mission_order', channel='allianz_courtage', decision='manual_review', reasons=['low_confidence']))
+
+mail('h42_agence_date_sans_annee_janvier', 'Agence Allianz Lens <agence.lens@agents.allianz.fr>',
+     'ODM tempête B5151515', 'Sat, 02 Jan 2027 09:00:00 +0100',
+     """Bonjour,
+Tempête du 30 décembre : tuiles envolées chez M. Hervé DUPUIS, 4 rue Basly 62300 LENS, 06 12 12 12 12,
+propriétaire occupant de sa maison. Sinistre B5151515, code agent 620333. Merci de faire le nécessaire.
+""",
+     dict(document_type='mission_order', channel='allianz_agence', claim_number='B5151515', intermediary_code='620333',
+          peril='storm', **{'insured.last_name': 'DUPUIS', 'insured.phone': '+33612121212', 'insured.postcode': '62300'},
+          occupancy='owner_occupier', dwelling='house', loss_date='2026-12-30', decision='auto_open', reasons=[]))
+print('batch 5 ok')
