@@ -58,6 +58,10 @@ def document_type(msg: ParsedMessage, segs: list[Segment], cs: Compiled, has_cla
     if m:
         signals.append(Signal(name="not_order_subject", detail=m.group(0), weight=1.0))
         return "other"
+    mailing = cs.mailing_text.search(new_text) if cs.mailing_text is not None else None
+    if mailing and not any(s.kind == "form" for s in segs):
+        signals.append(Signal(name="mailing_text", detail=mailing.group(0), weight=1.0))
+        return "other"
     m = _first(cs.not_order_text, new_text[:3000])
     if m and (not has_claim or answer):
         signals.append(Signal(name="not_order_text", detail=m.group(0), weight=1.0))

@@ -144,6 +144,8 @@ class DocumentTypes(_Model):
     gestion_integrale: list[str] = Field(default_factory=list)
     not_order_subject: list[str] = Field(default_factory=list)
     not_order_text: list[str] = Field(default_factory=list)
+    # a mailing's own words (unsubscribe links): never an order, even when it quotes a claim number as an example
+    mailing_text: list[str] = Field(default_factory=list)
     reply_prefix: str = r"^\s*(re\s*:\s*)+"
     forward_prefix: str = r"^\s*((tr|fw|fwd)\s*:\s*)+"
     follow_up_subject: list[str] = Field(default_factory=list)
@@ -272,6 +274,7 @@ class Compiled:
         self.gestion_integrale = compile_any(dt.gestion_integrale)
         self.not_order_subject = compile_any(dt.not_order_subject)
         self.not_order_text = compile_any(dt.not_order_text)
+        self.mailing_text = compile_any(dt.mailing_text)
         self.reply_prefix = compile_pattern(dt.reply_prefix)
         self.forward_prefix = compile_pattern(dt.forward_prefix)
         self.follow_up_subject = compile_any(dt.follow_up_subject)

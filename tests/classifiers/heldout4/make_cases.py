@@ -719,3 +719,69 @@ propriétaire occupant de sa maison. Sinistre B5151515, code agent 620333. Merci
           peril='storm', **{'insured.last_name': 'DUPUIS', 'insured.phone': '+33612121212', 'insured.postcode': '62300'},
           occupancy='owner_occupier', dwelling='house', loss_date='2026-12-30', decision='auto_open', reasons=[]))
 print('batch 5 ok')
+
+# ---------------------------------------------------------------- sixth batch: brokers and agencies, terse and chatty
+mail('h43_courtage_sms_style', 'jm.petit@petit-associes-assurances.fr', 'urgent fuite',
+     'Wed, 02 Dec 2026 15:20:00 +0100',
+     """bjr, pouvez vous envoyer qqn chez ma cliente mme NOEL Sandrine 14 av de la République 92120 Montrouge
+tel 0677889900, fuite sous évier (réparée par son plombier ce matin) il faut reprendre le meuble et le sol.
+sin C1818181 - code 551122
+merci
+JM Petit - cabinet Petit & associés
+""",
+     dict(document_type='mission_order', channel='allianz_courtage', claim_number='C1818181', intermediary_code='551122',
+          peril='water_damage', cause_repaired=True,
+          **{'insured.last_name': 'NOEL', 'insured.phone': '+33677889900', 'insured.postcode': '92120'},
+          decision='auto_open', reasons=[]))
+
+mail('h44_courtage_vouvoiement_long', 'Cabinet Marchal <contact@marchal-assurances.fr>', 'Sinistre de Monsieur Blanc',
+     'Wed, 02 Dec 2026 15:30:00 +0100',
+     """Madame, Monsieur,
+
+Par la présente, et conformément aux accords qui lient notre cabinet à la compagnie Allianz, nous avons l'honneur
+de vous confier la prise en charge du sinistre déclaré par notre sociétaire, Monsieur Étienne BLANC, domicilié
+7 place Jean Jaurès à Saint-Étienne (42000), que vous pourrez joindre au 04 77 30 20 10.
+
+Dans la nuit du 29 au 30 novembre, une violente tempête a endommagé la toiture de sa maison, dont il est
+propriétaire occupant. Notre référence compagnie : C2424242 ; notre code apporteur : 700812.
+
+Nous vous prions d'agréer, Madame, Monsieur, l'expression de nos salutations distinguées.
+Cabinet Marchal
+""",
+     dict(document_type='mission_order', channel='allianz_courtage', claim_number='C2424242', intermediary_code='700812',
+          peril='storm', **{'insured.last_name': 'BLANC', 'insured.phone': '+33477302010', 'insured.postcode': '42000'},
+          occupancy='owner_occupier', dwelling='house', decision='auto_open', reasons=[]))
+
+mail('h45_agence_electrique', 'Agence Allianz Tarbes <agence.tarbes@agents.allianz.fr>', 'ODM dommage électrique',
+     'Wed, 02 Dec 2026 15:40:00 +0100',
+     """Sinistre B9191919 / code agent 650077
+Assurée : Mme Sophie ARRIEU (06 11 22 44 88), 2 rue Brauhauban 65000 TARBES, locataire d'un appartement.
+Suite à la foudre tombée le 27/11/2026, le tableau électrique et la VMC sont hors service : merci d'intervenir.
+""",
+     dict(document_type='mission_order', channel='allianz_agence', claim_number='B9191919', intermediary_code='650077',
+          peril='electrical_damage', **{'insured.last_name': 'ARRIEU', 'insured.phone': '+33611224488', 'insured.postcode': '65000'},
+          occupancy='tenant', dwelling='apartment', loss_date='2026-11-27', decision='auto_open', reasons=[]))
+
+mail('h46_courtage_reparation_fuite', 'Cabinet Marchal <contact@marchal-assurances.fr>', 'Plombier SVP - C2525252',
+     'Wed, 02 Dec 2026 15:50:00 +0100',
+     """Bonjour,
+Merci d'envoyer un plombier pour réparer la fuite du chauffe-eau chez M. Lucas FERRY, 06 55 66 77 88,
+3 rue Michelet 42000 SAINT-ETIENNE (locataire, appartement). Dégâts sur le parquet.
+Sinistre C2525252.
+""",
+     dict(document_type='mission_order', channel='allianz_courtage', claim_number='C2525252', peril='water_damage',
+          **{'insured.last_name': 'FERRY', 'insured.phone': '+33655667788'},
+          decision='manual_review', reasons=['dde_cause_not_confirmed_repaired', 'leak_repair_not_covered']))
+
+mail('h47_newsletter_assureur', 'Allianz Partenaires <newsletter@partenaires.allianz.fr>',
+     'Lettre des partenaires - décembre 2026', 'Wed, 02 Dec 2026 16:00:00 +0100',
+     """Chers partenaires,
+
+Ce mois-ci : nouvelles règles de missionnement pour les dégâts des eaux (la cause doit être réparée avant toute
+intervention), rappel sur les recherches de fuite, et le calendrier des formations 2027.
+Exemple d'ordre de mission : sinistre C0000000, M. EXEMPLE, 06 00 00 00 00.
+
+Pour ne plus recevoir cette lettre, cliquez ici.
+""",
+     dict(document_type='other', decision='ignore', reasons=['not_mission_order']))
+print('batch 6 ok')
