@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from foundation.models import MissionRecord, Processed
 from outputs.base import NotFoundError, _txt
-from outputs.records import new_record_row, record_events
-from outputs.tables import Dossier, RawMessage, RecordRow, now_utc
+from outputs.records import new_dossier, new_record_row, record_events
+from outputs.tables import Dossier, RawMessage, RecordRow
 from rulestage.routing import dossier_id_for, route
 
 
@@ -42,11 +42,7 @@ class BatchIndex:
     def register(self, claim_number: Optional[str], dossier_id: str, record: MissionRecord) -> None:
         if dossier_id in self.by_id:
             return
-        auto = record.decision == "auto_open"
-        dossier = Dossier(
-            id=dossier_id, claim_number=_txt(claim_number, 100), channel=record.channel,
-            status="open" if auto else "pending_review", last_name=_txt(record.insured.last_name, 255),
-            peril=record.peril, opened_at=now_utc() if auto else None, created_at=now_utc(), extra={})
+        dossier = new_dossier(claim_number, dossier_id, record)
         self.session.add(dossier)
         self.by_id[dossier_id] = dossier
         if dossier.claim_number:

@@ -58,14 +58,19 @@ class DbIndex:
     def register(self, claim_number: Optional[str], dossier_id: str, record: MissionRecord) -> None:
         if self.session.get(Dossier, dossier_id) is not None:
             return
-        auto = record.decision == "auto_open"
-        dossier = Dossier(
-            id=dossier_id, claim_number=_txt(claim_number, 100), channel=record.channel,
-            status="open" if auto else "pending_review", last_name=_txt(record.insured.last_name, 255),
-            peril=record.peril, opened_at=now_utc() if auto else None, created_at=now_utc(), extra={})
+        dossier = new_dossier(claim_number, dossier_id, record)
         self.session.add(dossier)
         self.session.flush()
         self.opened.append(dossier)
+
+
+def new_dossier(claim_number: Optional[str], dossier_id: str, record: MissionRecord) -> Dossier:
+    """The dossier a routed record opens: open when auto-opened, else waiting for its review."""
+    auto = record.decision == "auto_open"
+    now = now_utc()
+    return Dossier(id=dossier_id, claim_number=_txt(claim_number, 100), channel=record.channel,
+                   status="open" if auto else "pending_review", last_name=_txt(record.insured.last_name, 255),
+                   peril=record.peril, opened_at=now if auto else None, created_at=now, extra={})
 
 
 def new_record_row(raw: RawMessage, routed: Any, data: dict) -> RecordRow:
